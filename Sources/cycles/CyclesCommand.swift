@@ -1,0 +1,6 @@
+import ArgumentParser
+
+@main
+struct CyclesCommand: AsyncParsableCommand {
+    func run() async throws {}
+}

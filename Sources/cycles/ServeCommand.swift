@@ -35,6 +35,8 @@ struct ServeCommand: AsyncParsableCommand {
     var seedIDs: UInt64?
 
     func run() async throws {
+        // Line-buffer stdout so the URL and key appear immediately even when piped to a file or another process.
+        setvbuf(stdout, nil, _IOLBF, 0)
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }

@@ -41,13 +41,11 @@ struct SeedTests {
         ]
         for (text, path) in cases {
             let file = try write(text)
-            #expect {
-                try SeedDocument.load(contentsOf: file)
-            } throws: { error in
-                guard let error = error as? SeedError else { return false }
-                return error.source == file && error.path == path && !error.reason.isEmpty
-                    && error.description.hasPrefix(file)
-            }
+            let error = #expect(throws: SeedError.self) { try SeedDocument.load(contentsOf: file) }
+            #expect(error?.source == file)
+            #expect(error?.path == path, "\(String(describing: error))")
+            #expect(error?.reason.isEmpty == false)
+            #expect(error?.description.hasPrefix(file) == true)
         }
         #expect(throws: SeedError.self) { try SeedDocument.load(contentsOf: "/nonexistent/seed.json") }
     }

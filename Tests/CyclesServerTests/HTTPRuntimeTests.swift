@@ -165,6 +165,13 @@ struct HTTPRuntimeTests {
                 #expect(reply.json["error"] == "INVALID_REQUEST")
                 #expect(reply.json["message"]?.stringValue?.contains(field) == true, "\(reply.text) should name \(field)")
             }
+            let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+            let deepReply = try await client.send(.POST, "/v1/reservations", body: deep)
+            #expect(deepReply.status == 400 && deepReply.json["error"] == "INVALID_REQUEST")
+            let escaped = try await client.send(
+                .POST, "/v1/reservations",
+                body: #"{"idempotency_key":"\u00e9\ud83d\ude00","subject":{"tenant":"acme"},"action":{"kind":"a","name":"b\n"},"estimate":{"unit":"USD_MICROCENTS","amount":1}}"#)
+            #expect(escaped.status == 200)
             let huge = "{\"idempotency_key\":\"" + String(repeating: "x", count: 2 << 20) + "\"}"
             let tooBig = try await client.send(.POST, "/v1/reservations", body: huge)
             #expect(tooBig.status == 400 && tooBig.json["error"] == "INVALID_REQUEST")

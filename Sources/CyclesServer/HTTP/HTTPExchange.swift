@@ -114,13 +114,14 @@ public struct HTTPExchange: Sendable {
         } catch {
             throw LedgerError.invalid("request body is larger than \(maximumBodySize) bytes")
         }
-        let data = Data(buffer.readableBytesView)
+        let bytes = Array(buffer.readableBytesView)
         let value: JSONValue
         do {
-            value = try CyclesJSON.decode(JSONValue.self, from: data)
+            value = try JSONValueParser.parse(bytes)
         } catch {
             throw LedgerError.invalid("request body is not valid JSON")
         }
+        let data = Data(bytes)
         try shape.validate(value, at: "")
         if let header = request.headers[Self.idempotencyKeyField], header != value["idempotency_key"]?.stringValue {
             throw LedgerError.invalid("X-Idempotency-Key header does not match idempotency_key in request body")

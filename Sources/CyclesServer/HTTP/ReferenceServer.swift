@@ -39,7 +39,10 @@ public final class ReferenceServer: Sendable {
         let ledger = try Ledger(
             databasePath: configuration.databasePath, adminKey: configuration.adminKey,
             deterministicIDSeed: configuration.deterministicIDSeed)
-        if let seed = configuration.seed { try await ledger.applySeed(seed, namespace: Ledger.defaultNamespace) }
+        if let seed = configuration.seed {
+            // Budgets that survive in a persistent database keep their state across restarts.
+            try await ledger.applySeed(seed, namespace: Ledger.defaultNamespace, keepExistingBudgets: true)
+        }
 
         let exchange = HTTPExchange(ledger: ledger, maximumBodySize: configuration.maximumBodySize)
         let router = Router()

@@ -61,7 +61,7 @@ extension Ledger {
                 "Idempotency key '\(key)' was already used with a different request payload")
         }
         guard let reservationID = stored.reservationID,
-            case .object(var members)? = try? CyclesJSON.decode(JSONValue.self, from: stored.body),
+            case .object(var members)? = try? JSONValueParser.parse(Array(stored.body)),
             members["remaining_ttl_ms"] != nil, let expiresAt = members["expires_at_ms"]?.integerValue
         else { return (stored.status, stored.body) }
         let status = try String.fetchOne(

@@ -44,12 +44,15 @@ extension Ledger {
     }
 
     /// Loads a seed into a namespace (created if missing). Additive: existing tenants of the same namespace are
-    /// updated and get the new keys; a tenant of another namespace, a key owned by another tenant, or an existing
-    /// budget is a 400 and nothing is applied (one transaction).
+    /// updated and get the new keys; a tenant of another namespace, a key owned by another tenant, or (unless
+    /// `keepExistingBudgets`) an existing budget is a 400 and nothing is applied (one transaction).
+    ///
+    /// `keepExistingBudgets` is what a restart over a persistent database wants: budgets already present keep
+    /// their ledger state instead of being reset or rejected.
     @discardableResult
-    public func applySeed(_ seed: SeedDocument, namespace: String = Ledger.defaultNamespace) async throws
-        -> SeedSummary
-    {
+    public func applySeed(
+        _ seed: SeedDocument, namespace: String = Ledger.defaultNamespace, keepExistingBudgets: Bool = false
+    ) async throws -> SeedSummary {
         try Self.validate(namespace: namespace)
         let summary = try await pool.write { db -> SeedSummary in
             try db.execute(sql: "INSERT OR IGNORE INTO namespace (name) VALUES (?)", arguments: [namespace])
@@ -111,6 +114,7 @@ extension Ledger {
                     db,
                     sql: "SELECT EXISTS (SELECT 1 FROM budget WHERE tenant_id = ? AND scope_path = ? AND unit = ?)",
                     arguments: [budget.tenantID, normalized.scope, budget.unit.rawValue]) ?? false
+                if exists && keepExistingBudgets { continue }
                 if exists {
                     throw LedgerError.invalid(
                         "\(path): a budget for \(normalized.scope) in \(budget.unit.rawValue) already exists")

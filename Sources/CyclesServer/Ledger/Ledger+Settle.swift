@@ -126,6 +126,14 @@ extension Ledger {
             record.status = .released
             record.finalizedAtMs = now
             try record.saveTransition(db, from: .active, atMs: now)
+            if principal == .admin {
+                // The spec requires an audit entry for an operator release, written atomically with it.
+                try db.execute(
+                    sql: """
+                        INSERT INTO audit_log (tenant_id, actor_type, operation, reservation_id, reason, at_ms)
+                        VALUES (?, 'admin_on_behalf_of', 'reservation.release', ?, ?, ?)
+                        """, arguments: [record.tenantID, id.rawValue, request.reason, now])
+            }
             let response = ReleaseResponse(
                 released: Amount(unit: record.unit, amount: record.amount), balances: updated.map(\.balance))
             let body = try LedgerJSON.data(response)

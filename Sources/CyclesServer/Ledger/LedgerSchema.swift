@@ -93,6 +93,15 @@ enum LedgerSchema {
                         expires_at_ms INTEGER,
                         PRIMARY KEY (tenant_id, endpoint, key)
                     ) WITHOUT ROWID;
+                    CREATE TABLE audit_log (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        tenant_id TEXT NOT NULL REFERENCES tenant(tenant_id) ON DELETE CASCADE,
+                        actor_type TEXT NOT NULL,
+                        operation TEXT NOT NULL,
+                        reservation_id TEXT,
+                        reason TEXT,
+                        at_ms INTEGER NOT NULL
+                    );
                     CREATE TABLE event (
                         event_id TEXT PRIMARY KEY NOT NULL,
                         tenant_id TEXT NOT NULL REFERENCES tenant(tenant_id) ON DELETE CASCADE,

@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import CyclesProtocol
 import Hummingbird
 
@@ -29,9 +34,14 @@ extension MockControlRoutes {
 
     func seed(_ request: Request) async throws -> Response {
         let namespace = try Self.namespace(request)
-        let document = try await Self.decodeBody(SeedDocument.self, from: request)
+        let bytes = try await Self.collectBody(of: request)
+        guard !bytes.isEmpty else { throw ControlAPIError.invalidRequest("Request body is required (a seed document)") }
+        // The seed parser names the JSON path of a problem, exactly as for `--seed FILE`.
+        let document = try SeedDocument.parse(bytes, source: "seed request")
         do {
             try await ledger.applySeed(document, namespace: namespace)
+        } catch let error as LedgerError {
+            throw Self.classify(error)
         } catch {
             // Seed problems are the caller's: the document names tenants, keys or budgets that clash.
             throw ControlAPIError.invalidRequest("Seed rejected: \(error)")

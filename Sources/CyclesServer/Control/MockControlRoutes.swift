@@ -147,13 +147,7 @@ public struct MockControlRoutes: Sendable {
     static func decodeBody<T: Decodable>(_ type: T.Type, from request: Request, allowEmpty: Bool = false) async throws
         -> T
     {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: maximumBodySize)
-        } catch {
-            throw ControlAPIError.invalidRequest("Request body is larger than \(maximumBodySize) bytes")
-        }
-        var data = Data(buffer.readableBytesView)
+        var data = try await collectBody(of: request)
         if data.isEmpty {
             guard allowEmpty else { throw ControlAPIError.invalidRequest("Request body is required") }
             data = Data("{}".utf8)
@@ -162,6 +156,15 @@ public struct MockControlRoutes: Sendable {
             return try CyclesJSON.decode(T.self, from: data)
         } catch let error as DecodingError {
             throw ControlAPIError.invalidRequest(describe(error))
+        }
+    }
+
+    /// The raw request body, refusing bodies above `maximumBodySize`.
+    static func collectBody(of request: Request) async throws -> Data {
+        do {
+            return Data(try await request.body.collect(upTo: maximumBodySize).readableBytesView)
+        } catch {
+            throw ControlAPIError.invalidRequest("Request body is larger than \(maximumBodySize) bytes")
         }
     }
 

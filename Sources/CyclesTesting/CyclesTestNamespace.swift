@@ -10,12 +10,15 @@ public struct CyclesTestNamespace: Sendable {
     public let apiKey: String?
     /// The control API client.
     public let controls: CyclesMockControlClient
+    /// The seed `reset()` loads again, so a reset returns to the starting state rather than to nothing.
+    public let initialSeed: SeedDocument?
 
     /// Creates a handle for an existing namespace.
-    public init(name: String, apiKey: String?, controls: CyclesMockControlClient) {
+    public init(name: String, apiKey: String?, controls: CyclesMockControlClient, initialSeed: SeedDocument? = nil) {
         self.name = name
         self.apiKey = apiKey
         self.controls = controls
+        self.initialSeed = initialSeed
     }
 
     /// Loads more tenants and budgets (additive).
@@ -80,9 +83,11 @@ public struct CyclesTestNamespace: Sendable {
         guard violations.isEmpty else { throw InvariantViolationError(namespace: name, violations: violations) }
     }
 
-    /// Wipes the namespace's data, its scoped faults and journal, and sets its clock back to real.
+    /// Wipes the namespace's data, its scoped faults and journal, sets its clock back to real, and loads
+    /// `initialSeed` again.
     public func reset() async throws {
         try await controls.reset(namespace: name)
+        if let initialSeed { try await controls.seed(initialSeed, namespace: name) }
     }
 
     /// Deletes the namespace.

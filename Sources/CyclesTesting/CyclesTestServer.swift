@@ -35,7 +35,8 @@ public final class CyclesTestServer: Sendable {
         self.baseURL = server.baseURL
         self.adminKey = adminKey
         self.controls = CyclesMockControlClient(baseURL: server.baseURL, adminKey: adminKey)
-        self.defaultNamespace = CyclesTestNamespace(name: "default", apiKey: seed.firstAPIKey, controls: controls)
+        self.defaultNamespace = CyclesTestNamespace(
+            name: "default", apiKey: seed.firstAPIKey, controls: controls, initialSeed: seed)
     }
 
     /// Starts a server on `127.0.0.1`, port 0, with a temporary database, loading `seed` into the `default`
@@ -68,7 +69,8 @@ public final class CyclesTestServer: Sendable {
         let created = try await controls.createNamespace(name)
         let document = seed ?? .testing(tenantID: "tenant-\(created)")
         try await controls.seed(document, namespace: created)
-        return CyclesTestNamespace(name: created, apiKey: document.firstAPIKey, controls: controls)
+        return CyclesTestNamespace(
+            name: created, apiKey: document.firstAPIKey, controls: controls, initialSeed: document)
     }
 
     // MARK: - Helpers on the default namespace
@@ -139,7 +141,7 @@ public final class CyclesTestServer: Sendable {
         guard violations.isEmpty else { throw InvariantViolationError(namespace: nil, violations: violations) }
     }
 
-    /// Resets the default namespace (data, scoped faults, journal, clock).
+    /// Resets the default namespace (data, scoped faults, journal, clock) and loads the start seed again.
     public func reset() async throws {
         try await defaultNamespace.reset()
     }

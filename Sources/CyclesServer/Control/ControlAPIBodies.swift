@@ -8,12 +8,6 @@ struct NamespaceCreatedBody: Codable, Sendable {
     var namespace: String
 }
 
-/// `POST /__cycles/seed` answer: how many tenants and budgets the document held.
-struct SeedAppliedBody: Codable, Sendable {
-    var tenants: Int
-    var budgets: Int
-}
-
 /// `GET /__cycles/clock` answer and `PUT /__cycles/clock` body.
 struct ClockBody: Codable, Sendable {
     /// `real`, `frozen` or `offset`.

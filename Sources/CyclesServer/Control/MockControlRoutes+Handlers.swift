@@ -38,15 +38,16 @@ extension MockControlRoutes {
         guard !bytes.isEmpty else { throw ControlAPIError.invalidRequest("Request body is required (a seed document)") }
         // The seed parser names the JSON path of a problem, exactly as for `--seed FILE`.
         let document = try SeedDocument.parse(bytes, source: "seed request")
+        let summary: SeedSummary
         do {
-            try await ledger.applySeed(document, namespace: namespace)
+            summary = try await ledger.applySeed(document, namespace: namespace)
         } catch let error as LedgerError {
             throw Self.classify(error)
         } catch {
             // Seed problems are the caller's: the document names tenants, keys or budgets that clash.
             throw ControlAPIError.invalidRequest("Seed rejected: \(error)")
         }
-        return try Self.json(SeedAppliedBody(tenants: document.tenants.count, budgets: document.budgets.count))
+        return try Self.json(summary)
     }
 
     func state(_ request: Request) async throws -> Response {
@@ -91,12 +92,10 @@ extension MockControlRoutes {
         guard body.byMs >= 0 else {
             throw ControlAPIError.invalidRequest("'by_ms' must not be negative (the clock only moves forward)")
         }
-        // The ledger runs every expiry that falls due before returning; comparing the ACTIVE set before
-        // and after names the reservations that advance expired.
-        let activeBefore = try await activeReservationIDs(namespace: namespace)
-        let now = try await ledger.advanceClock(namespace: namespace, byMs: body.byMs)
-        let expired = try await expiredReservationIDs(namespace: namespace, among: activeBefore)
-        return try Self.json(ClockAdvancedBody(nowMs: now, expired: expired.sorted()))
+        // The ledger runs every expiry that falls due before returning, so the answer is settled state.
+        let advanced = try await ledger.advanceClockReportingExpiries(namespace: namespace, byMs: body.byMs)
+        return try Self.json(
+            ClockAdvancedBody(nowMs: advanced.nowMs, expired: advanced.expired.map(\.rawValue).sorted()))
     }
 
     // MARK: Faults

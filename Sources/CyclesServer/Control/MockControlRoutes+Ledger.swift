@@ -12,20 +12,6 @@ extension MockControlRoutes {
         }
     }
 
-    /// Ids of the namespace's ACTIVE reservations.
-    func activeReservationIDs(namespace: String) async throws -> Set<String> {
-        let state = try await ledger.state(namespace: namespace)
-        return Set(state.reservations.filter { $0.status == .active }.map(\.reservationID.rawValue))
-    }
-
-    /// Which of `candidates` are now EXPIRED.
-    func expiredReservationIDs(namespace: String, among candidates: Set<String>) async throws -> [String] {
-        guard !candidates.isEmpty else { return [] }
-        let state = try await ledger.state(namespace: namespace)
-        return state.reservations.filter { $0.status == .expired && candidates.contains($0.reservationID.rawValue) }
-            .map(\.reservationID.rawValue)
-    }
-
     /// Maps an engine error to the control API's answer.
     static func classify(_ error: any Error) -> ControlAPIError {
         if let error = error as? LedgerError {
@@ -39,15 +25,19 @@ extension MockControlRoutes {
 }
 
 extension MockLedgerHooks {
-    /// Hooks backed by a ledger.
+    /// Hooks backed by a ledger: API keys resolve through its key table, the fault header is honoured only
+    /// while an admin key is configured (the header lets any caller break its own requests, so a server
+    /// without a control plane ignores it), and injected errors get the ledger's request ids.
     public init(ledger: Ledger) {
         self.init(
             resolveAPIKey: { apiKey in
                 guard let identity = try? ledger.authenticate(apiKey: apiKey) else { return nil }
                 return (identity.tenantID, identity.namespace)
             },
-            expireReservation: { reservationID, _ in
+            expireReservation: { reservationID in
                 try await ledger.forceExpire(reservationID: ReservationID(reservationID))
-            })
+            },
+            faultHeaderEnabled: { ledger.hasAdminKey },
+            makeRequestID: { ledger.makeRequestID() })
     }
 }

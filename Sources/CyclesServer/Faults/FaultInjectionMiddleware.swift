@@ -10,6 +10,8 @@ import NIOCore
 
 /// Wraps the runtime routes (`/v1/…`): applies scripted faults and records every request in the journal.
 ///
+/// Dropping a connection needs `ConnectionDropHandler` in the channel pipeline (see `abandonConnection`).
+///
 /// Requests outside `/v1` (health, the control API) pass straight through and are not journaled.
 /// At most one fault applies per request: `X-Cycles-Mock-Fault` wins over rules; among rules, the first
 /// added that fires wins.
@@ -44,14 +46,14 @@ public struct FaultInjectionMiddleware<Context: RequestContext>: RouterMiddlewar
             reservationID: intercepted.reservationID)
 
         let effect: FaultEffect?
-        if controls.honorsFaultHeader, let headerValue = request.headers[Self.faultHeaderName] {
+        if controls.hooks.faultHeaderEnabled(), let headerValue = request.headers[Self.faultHeaderName] {
             do {
                 effect = try FaultEffect(headerValue: headerValue)
                 entry.faultRuleID = "header"
             } catch {
                 let response = Self.errorResponse(
                     status: 400, code: .invalidRequest, message: error.message, retryAfterSeconds: nil,
-                    request: request)
+                    request: request, makeRequestID: controls.hooks.makeRequestID)
                 record(&entry, status: 400, responded: true, started: started)
                 return response
             }
@@ -76,7 +78,8 @@ public struct FaultInjectionMiddleware<Context: RequestContext>: RouterMiddlewar
                 response = Self.errorResponse(
                     status: status, code: code,
                     message: message ?? "Injected fault: \(status) \(code.rawValue)",
-                    retryAfterSeconds: retryAfter ?? (status == 429 ? 1 : nil), request: request)
+                    retryAfterSeconds: retryAfter ?? (status == 429 ? 1 : nil), request: request,
+                    makeRequestID: controls.hooks.makeRequestID)
             case .dropConnection:
                 record(&entry, status: nil, responded: false, started: started)
                 return Self.abandonConnection(context: context)
@@ -93,7 +96,7 @@ public struct FaultInjectionMiddleware<Context: RequestContext>: RouterMiddlewar
                 }
             case .expireReservation:
                 if let reservationID = pathReservationID {
-                    try await controls.hooks.expireReservation(reservationID, intercepted.namespace)
+                    try await controls.hooks.expireReservation(reservationID)
                 }
                 response = try await next(request, context)
             }
@@ -173,9 +176,10 @@ extension FaultInjectionMiddleware {
 
     /// A protocol error answer for an injected error, with the correlation headers a real one carries.
     static func errorResponse(
-        status: Int, code: ErrorCode, message: String, retryAfterSeconds: Int64?, request: Request
+        status: Int, code: ErrorCode, message: String, retryAfterSeconds: Int64?, request: Request,
+        makeRequestID: () -> String = { RandomIdentifier.uuidString() }
     ) -> Response {
-        let requestID = RandomIdentifier.uuidString()
+        let requestID = makeRequestID()
         let traceID = TraceContext.resolve(
             traceparent: request.headers[HTTPField.Name(CyclesHeader.traceparent)!],
             traceIDHeader: request.headers[HTTPField.Name(CyclesHeader.traceID)!])
@@ -197,14 +201,12 @@ extension FaultInjectionMiddleware {
 
     /// Closes the connection without an answer.
     ///
-    /// With a `ChannelCarryingRequestContext` the channel is closed outright; Hummingbird's later attempt
-    /// to write the returned response fails quietly. Otherwise a head goes out and the body is cut short.
+    /// The response carries `ConnectionDropHandler`'s marker, so that handler closes the channel instead of
+    /// writing the head. Should the handler be missing, the head goes out but the body fails before its first
+    /// byte, which still cuts the connection, so the client never receives a usable answer either way.
     static func abandonConnection(context: Context) -> Response {
-        if let carrier = context as? any ChannelCarryingRequestContext {
-            carrier.channel.close(mode: .all, promise: nil)
-            return Response(status: .internalServerError)
-        }
         var headers = HTTPFields()
+        headers[ConnectionDropHandler.markerHeader] = "1"
         headers[.contentLength] = "1"
         return Response(
             status: .badGateway, headers: headers,

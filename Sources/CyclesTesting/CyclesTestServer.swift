@@ -58,6 +58,22 @@ public final class CyclesTestServer: Sendable {
         return CyclesTestServer(server: server, adminKey: adminKey, seed: seed)
     }
 
+    /// Starts a server, runs `body` with it, and stops it afterwards whether `body` returns or throws.
+    public static func withRunning<T>(
+        seed: SeedDocument = .testing(), deterministicIDSeed: UInt64? = nil,
+        _ body: (CyclesTestServer) async throws -> T
+    ) async throws -> T {
+        let server = try await start(seed: seed, deterministicIDSeed: deterministicIDSeed)
+        do {
+            let result = try await body(server)
+            await server.stop()
+            return result
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+
     /// Stops the server gracefully (pending writes finish).
     public func stop() async {
         await server.stop()

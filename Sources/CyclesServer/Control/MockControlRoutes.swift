@@ -87,13 +87,13 @@ public struct MockControlRoutes: Sendable {
             try authenticate(request)
             return try await body()
         } catch let error as ControlAPIError {
-            return Self.errorResponse(error, request: request)
+            return errorResponse(error, request: request)
         } catch let error as FaultSpecificationError {
-            return Self.errorResponse(.invalidRequest(error.message), request: request)
+            return errorResponse(.invalidRequest(error.message), request: request)
         } catch let error as DecodingError {
-            return Self.errorResponse(.invalidRequest(Self.describe(error)), request: request)
+            return errorResponse(.invalidRequest(Self.describe(error)), request: request)
         } catch {
-            return Self.errorResponse(Self.classify(error), request: request)
+            return errorResponse(Self.classify(error), request: request)
         }
     }
 
@@ -117,9 +117,10 @@ public struct MockControlRoutes: Sendable {
 
     static func noContent() -> Response { Response(status: .noContent) }
 
-    static func errorResponse(_ error: ControlAPIError, request: Request) -> Response {
+    func errorResponse(_ error: ControlAPIError, request: Request) -> Response {
         FaultInjectionMiddleware<BasicRequestContext>.errorResponse(
-            status: error.status, code: error.code, message: error.message, retryAfterSeconds: nil, request: request)
+            status: error.status, code: error.code, message: error.message, retryAfterSeconds: nil, request: request,
+            makeRequestID: { ledger.makeRequestID() })
     }
 
     /// A readable message for a body that does not decode, naming the JSON path.

@@ -47,7 +47,7 @@ public struct FaultInjectionMiddleware<Context: RequestContext>: RouterMiddlewar
 
         let effect: FaultEffect?
         if controls.hooks.faultHeaderEnabled(), let headerValue = request.headers[Self.faultHeaderName] {
-            do {
+            do throws(FaultSpecificationError) {
                 effect = try FaultEffect(headerValue: headerValue)
                 entry.faultRuleID = "header"
             } catch {
@@ -215,13 +215,14 @@ extension FaultInjectionMiddleware {
 
     /// Turns a real 2xx into the requested protocol violation.
     static func breakResponse(_ response: Response, variant: FaultEffect.NonConformance) async throws -> Response {
-        var (broken, bytes) = try await bufferBody(of: response)
+        let (buffered, bytes) = try await bufferBody(of: response)
+        var broken = buffered
         switch variant {
         case .status202:
             broken.status = .accepted
         case .missingFields:
             var object = (try? CyclesJSON.decode(JSONValue.self, from: Data(bytes.readableBytesView)))?.objectValue ?? [:]
-            for field in requiredResponseFields { object[field] = nil }
+            for field in requiredResponseFields { object.removeValue(forKey: field) }
             let data = (try? CyclesJSON.encode(JSONValue.object(object))) ?? Data("{}".utf8)
             broken.body = ResponseBody(byteBuffer: ByteBuffer(bytes: data))
         case .garbageBody:

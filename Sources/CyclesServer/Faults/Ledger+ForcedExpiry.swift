@@ -1,4 +1,5 @@
 import CyclesProtocol
+import GRDB
 
 extension Ledger {
     /// Expires one ACTIVE reservation now, whatever its deadline, returning its hold to the budgets exactly as

@@ -1,6 +1,6 @@
 import HTTPTypes
 public import NIOCore
-import NIOHTTPTypes
+public import NIOHTTPTypes
 
 /// A channel handler that turns a marked response into a closed connection with nothing written.
 ///

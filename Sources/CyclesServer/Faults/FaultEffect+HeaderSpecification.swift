@@ -16,7 +16,7 @@ extension FaultEffect {
     /// `drop_connection`, `drop_response`, `expire_reservation`, `latency=250`, `error=503`,
     /// `error=429;retry_after=2`, `error=409;code=BUDGET_EXCEEDED;message=text`, `non_conformant=status_202`.
     public init(headerValue: String) throws(FaultSpecificationError) {
-        let trimmed = headerValue.trimmingCharacters(in: .whitespaces)
+        let trimmed = Self.trimmed(headerValue)
         if trimmed.hasPrefix("{") {
             do {
                 self = try CyclesJSON.decode(FaultEffect.self, from: Data(trimmed.utf8))
@@ -26,9 +26,7 @@ extension FaultEffect {
             try validate()
             return
         }
-        var parts = trimmed.split(separator: ";", omittingEmptySubsequences: true).map {
-            $0.trimmingCharacters(in: .whitespaces)
-        }
+        var parts = trimmed.split(separator: ";", omittingEmptySubsequences: true).map { Self.trimmed(String($0)) }
         guard !parts.isEmpty else { throw FaultSpecificationError("\(Self.headerName) is empty") }
         let head = parts.removeFirst()
         let (kind, value) = Self.splitPair(head)
@@ -74,6 +72,14 @@ extension FaultEffect {
                     + "expire_reservation, latency=MS, error=STATUS or non_conformant=VARIANT")
         }
         try validate()
+    }
+
+    /// `text` without leading and trailing spaces and tabs.
+    private static func trimmed(_ text: String) -> String {
+        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = text.firstIndex(where: { !isBlank($0) }), let last = text.lastIndex(where: { !isBlank($0) })
+        else { return "" }
+        return String(text[first...last])
     }
 
     /// Splits `name=value` at the first `=`.

@@ -20,7 +20,7 @@ public struct FaultInjectionMiddleware<Context: RequestContext>: RouterMiddlewar
     public let controls: MockControls
 
     /// Bodies larger than this are not read for their idempotency key (the runtime routes reject them anyway).
-    static let maximumInspectedBodySize = 64 * 1024
+    static var maximumInspectedBodySize: Int { 64 * 1024 }
 
     /// Creates the middleware.
     public init(controls: MockControls) {
@@ -234,10 +234,10 @@ extension FaultInjectionMiddleware {
     }
 
     /// Fields a client needs to trust a success; `missing_fields` removes them.
-    static let requiredResponseFields = [
+    static var requiredResponseFields: [String] { [
         "status", "decision", "reservation_id", "charged", "released", "expires_at_ms", "event_id", "balances",
         "reservations", "affected_scopes", "reserved", "scope_path",
-    ]
+    ] }
 
     /// Reads a response body into memory and returns a copy of the response carrying those bytes.
     static func bufferBody(of response: Response) async throws -> (Response, ByteBuffer) {

@@ -1,4 +1,4 @@
-import CyclesProtocol
+public import CyclesProtocol
 import GRDB
 
 extension Ledger {

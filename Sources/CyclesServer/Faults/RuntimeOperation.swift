@@ -1,4 +1,4 @@
-import HTTPTypes
+public import HTTPTypes
 
 /// A runtime (`/v1`) operation as the mock controls name it in fault rules and journal entries.
 public enum RuntimeOperation: String, Codable, Sendable, CaseIterable, CustomStringConvertible {

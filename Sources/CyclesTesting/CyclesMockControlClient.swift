@@ -3,8 +3,8 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import AsyncHTTPClient
-public import CyclesProtocol
+public import AsyncHTTPClient
+import CyclesProtocol
 public import CyclesServer
 import NIOCore
 import NIOHTTP1

@@ -1,4 +1,4 @@
-public import CyclesProtocol
+import CyclesProtocol
 public import CyclesServer
 public import Logging
 

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import CyclesProtocol
 import CyclesServer
 import CyclesTesting
@@ -40,13 +41,13 @@ struct CyclesTestServerTests {
             let reserve = try await caller.reserve(tenant: TestFixtures.tenant, amount: 5_000, ttlMs: 2_000)
             let reservationID = try #require(RuntimeCaller.reservationID(of: reserve))
             #expect(reserve.json?["expires_at_ms"]?.integerValue == 1_800_000_002_000)
-            // Still inside the grace period: nothing expires.
-            #expect(try await server.advanceClock(by: .seconds(6)).expired.isEmpty)
+            // ttl 2 s + default grace 5 s: at exactly +7 s the reservation is still within its grace period.
+            #expect(try await server.advanceClock(by: .seconds(7)).expired.isEmpty)
             let advance = try await server.advanceClock(by: .milliseconds(1))
             #expect(advance.expired == [reservationID])
-            #expect(advance.nowMs == 1_800_000_006_001)
+            #expect(advance.nowMs == 1_800_000_007_001)
             #expect(try await server.balances().first?.reserved == 0)
-            #expect(try await server.clock().nowMs == 1_800_000_006_001)
+            #expect(try await server.clock().nowMs == 1_800_000_007_001)
             let real = try await server.setClock(.real)
             #expect(real.mode == "real")
             try await server.assertInvariants()
@@ -162,11 +163,15 @@ struct CyclesTestServerTests {
         #expect(try await firstReservationID() == first)
     }
 
-    @Test("stop() is graceful and idempotent")
+    @Test("stop() is graceful and idempotent, and the port stops answering")
     func stopTwice() async throws {
         let server = try await CyclesTestServer.start()
         await server.stop()
         await server.stop()
-        await #expect(throws: CyclesMockControlError.self) { _ = try await server.state() }
+        // A fresh client (no pooled connection) must be refused.
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        let controls = CyclesMockControlClient(baseURL: server.baseURL, adminKey: server.adminKey, httpClient: httpClient)
+        await #expect(throws: CyclesMockControlError.self) { _ = try await controls.state() }
+        try await httpClient.shutdown()
     }
 }

@@ -141,7 +141,11 @@ struct FaultEffectHTTPTests {
             let answer = try await caller.commit(reservationID, amount: 600)
             #expect(answer.status == 410)
             #expect(answer.errorCode == "RESERVATION_EXPIRED")
-            #expect(try await status(of: reservationID, caller) == "EXPIRED")
+            let stored = try #require(try await server.state().reservations.first { $0.reservationID == reservationID })
+            #expect(stored.status == .expired)
+            #expect(try await server.balances().first?.reserved == 0)
+            // GET of an EXPIRED reservation is a 410 as well.
+            #expect(try await caller.send(.GET, "/v1/reservations/\(reservationID)").status == 410)
             try await server.assertInvariants()
         }
     }

@@ -1,5 +1,6 @@
 import CyclesProtocol
 import CyclesServer
+import HTTPTypes
 import Testing
 
 #if canImport(FoundationEssentials)

@@ -1,4 +1,4 @@
-public import CyclesProtocol
+import CyclesProtocol
 
 extension FaultEffect: Codable {
     enum CodingKeys: String, CodingKey {

@@ -21,6 +21,7 @@ public final class FaultRuleStore: Sendable {
     public init() {}
 
     /// Adds a rule and returns it with its assigned id and zeroed counters.
+    @discardableResult
     public func add(_ rule: FaultRule) throws(FaultSpecificationError) -> FaultRule {
         try rule.validate()
         return state.withLock { state in

@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import CyclesProtocol
 import CyclesServer
+import Logging
 import NIOCore
 import NIOHTTP1
 

@@ -66,6 +66,8 @@ struct ServeCommand: AsyncParsableCommand {
             print("Seeded \(document.tenants.count) tenant(s) and \(document.budgets.count) budget(s) from \(seed ?? "")")
         }
         print("Press Ctrl-C to stop.")
+        // Flush now so the URL and key appear immediately even when stdout is a pipe or a file.
+        fflush(nil)
         await Self.waitForTerminationSignal()
         print("Shutting down…")
         await server.stop()

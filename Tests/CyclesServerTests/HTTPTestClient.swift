@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import CyclesProtocol
 import CyclesServer
 import NIOCore
@@ -11,7 +12,7 @@ struct HTTPTestClient {
         var status: Int
         var headers: HTTPHeaders
         var text: String
-        var json: JSONValue { (try? CyclesJSON.decode(JSONValue.self, from: Array(text.utf8))) ?? .null }
+        var json: JSONValue { (try? CyclesJSON.decode(JSONValue.self, from: Data(text.utf8))) ?? .null }
         func header(_ name: String) -> String? { headers.first(name: name) }
     }
 
@@ -47,11 +48,5 @@ struct HTTPTestClient {
             throw error
         }
         await server.stop()
-    }
-}
-
-extension CyclesJSON {
-    static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        try makeDecoder().decode(type, from: .init(bytes))
     }
 }

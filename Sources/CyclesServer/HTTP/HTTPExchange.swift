@@ -1,13 +1,9 @@
 import CyclesProtocol
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import NIOCore
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+public import Foundation
 
 /// Per-request plumbing shared by every runtime route: request and trace ids, authentication, strict body
 /// decoding, and turning results and `LedgerError`s into protocol responses with the required headers.

@@ -1,11 +1,7 @@
 import CyclesProtocol
 import Hummingbird
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
 import Foundation
-#endif
 
 /// Typed access to a request's query string. A blank value (`?from=`) counts as absent, as the spec requires.
 struct QueryParameters {

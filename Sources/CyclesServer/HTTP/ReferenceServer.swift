@@ -76,11 +76,12 @@ public final class ReferenceServer: Sendable {
             throw ServerStartError(message: "the server did not bind \(configuration.host):\(configuration.port)")
         }
         let interval = configuration.sweepInterval
+        let sweepLogger = logger
         let sweeper = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 if Task.isCancelled { break }
-                do { try await ledger.sweepAllNamespaces() } catch { logger.warning("expiry sweep failed: \(error)") }
+                do { try await ledger.sweepAllNamespaces() } catch { sweepLogger.warning("expiry sweep failed: \(error)") }
             }
         }
         return ReferenceServer(

@@ -1,11 +1,7 @@
 public import Hummingbird
 import CyclesProtocol
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
 import Foundation
-#endif
 
 /// Registers the Cycles runtime API (`/v1/…`) and the health endpoints on a router.
 public enum RuntimeRoutes {

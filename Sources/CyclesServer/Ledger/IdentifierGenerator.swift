@@ -15,26 +15,24 @@ final class IdentifierGenerator: Sendable {
         }
     }
 
-    private let seeded: Mutex<SplitMix64>?
+    private let isSeeded: Bool
+    private let seeded: Mutex<SplitMix64>
 
     init(seed: UInt64?) {
-        seeded = seed.map { Mutex(SplitMix64(state: $0)) }
+        isSeeded = seed != nil
+        seeded = Mutex(SplitMix64(state: seed ?? 0))
     }
 
     /// 32 lowercase hex digits.
     func hex128() -> String {
-        if let seeded {
-            return seeded.withLock { generator in RandomIdentifier.hex(byteCount: 16, using: &generator) }
-        }
-        return RandomIdentifier.hex(byteCount: 16)
+        guard isSeeded else { return RandomIdentifier.hex(byteCount: 16) }
+        return seeded.withLock { generator in RandomIdentifier.hex(byteCount: 16, using: &generator) }
     }
 
     /// A UUID v4 string.
     func uuid() -> String {
-        if let seeded {
-            return seeded.withLock { generator in RandomIdentifier.uuidString(using: &generator) }
-        }
-        return RandomIdentifier.uuidString()
+        guard isSeeded else { return RandomIdentifier.uuidString() }
+        return seeded.withLock { generator in RandomIdentifier.uuidString(using: &generator) }
     }
 
     /// `rsv_<32 hex>`.

@@ -1,11 +1,7 @@
 import CyclesProtocol
 import GRDB
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
 import Foundation
-#endif
 
 /// Idempotency keys are scoped per (tenant, endpoint, key). "Endpoint" is `reserve` (shared by live and dry-run),
 /// `decide`, `event`, and for commit/release/extend the concrete path including the reservation id (protocol.md

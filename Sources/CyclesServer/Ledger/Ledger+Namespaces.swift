@@ -1,5 +1,6 @@
-import CyclesProtocol
+public import CyclesProtocol
 import GRDB
+import Synchronization
 
 /// Namespaces, seeding, clocks, state dumps and invariant checks: the ledger-level half of the mock controls.
 extension Ledger {
@@ -265,12 +266,11 @@ extension Ledger {
                 sql: """
                     SELECT x.reservation_id, x.from_status, x.to_status FROM reservation_transition x
                     JOIN reservation r ON r.reservation_id = x.reservation_id WHERE r.namespace = ? ORDER BY x.id
-                    """, arguments: [namespace])
+                    """, arguments: [namespace]
+            ).map { row -> (String, String?, String) in (row["reservation_id"], row["from_status"], row["to_status"]) }
         }
         var history: [String: [(String?, String)]] = [:]
-        for row in rows {
-            history[row["reservation_id"], default: []].append((row["from_status"], row["to_status"]))
-        }
+        for (id, from, to) in rows { history[id, default: []].append((from, to)) }
         var violations: [InvariantViolation] = []
         let terminal: Set<String> = ["COMMITTED", "RELEASED", "EXPIRED"]
         for reservation in state.reservations {

@@ -84,10 +84,10 @@ extension Ledger {
         }
 
         var clauses = ["tenant_id = ?"]
-        var arguments: [(any DatabaseValueConvertible)?] = [tenant]
-        func add(_ clause: String, _ value: (any DatabaseValueConvertible)?) {
+        var arguments: [DatabaseValue] = [tenant.databaseValue]
+        func add(_ clause: String, _ value: some DatabaseValueConvertible) {
             clauses.append(clause)
-            arguments.append(value)
+            arguments.append(value.databaseValue)
         }
         if let key = query.idempotencyKey { add("idempotency_key = ?", key) }
         if let status = query.status { add("status = ?", status.rawValue) }
@@ -117,15 +117,15 @@ extension Ledger {
             case .expiresAtMs: "expires_at_ms"
             }
         let direction = query.ascending ? "ASC" : "DESC"
-        arguments.append(query.limit + 1)
-        arguments.append(offset)
+        arguments.append((query.limit + 1).databaseValue)
+        arguments.append(offset.databaseValue)
         let sql = """
             SELECT * FROM reservation WHERE \(clauses.joined(separator: " AND "))
             ORDER BY \(column) \(direction), reservation_id \(direction) LIMIT ? OFFSET ?
             """
-        let finalArguments = StatementArguments(arguments)
+        let values = arguments
         let records = try await pool.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: finalArguments).map(ReservationRecord.init(row:))
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(values)).map(ReservationRecord.init(row:))
         }
         let more = records.count > query.limit
         let page = records.prefix(query.limit).map {

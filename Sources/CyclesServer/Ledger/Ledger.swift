@@ -1,13 +1,9 @@
-public import CyclesProtocol
+import CyclesProtocol
 import Crypto
 import GRDB
 import Synchronization
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
 import Foundation
-#endif
 
 /// The Cycles budget engine: an SQLite ledger (GRDB `DatabasePool`, WAL) that serves every runtime operation
 /// without a socket, namespaced so one database can hold many isolated tenant spaces (each with its own clock).

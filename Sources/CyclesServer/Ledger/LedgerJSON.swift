@@ -1,10 +1,6 @@
 import CyclesProtocol
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
 import Foundation
-#endif
 
 /// JSON helpers for values the ledger keeps in TEXT columns and for response bodies (always sorted keys, so the
 /// same value gives the same bytes and replays are byte-identical).

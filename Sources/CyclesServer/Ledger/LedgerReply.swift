@@ -1,10 +1,6 @@
-public import CyclesProtocol
+import CyclesProtocol
 
-#if canImport(FoundationEssentials)
-public import FoundationEssentials
-#else
 public import Foundation
-#endif
 
 /// The outcome of a ledger operation: the typed value plus the exact wire bytes and status, which an idempotent
 /// replay reproduces byte for byte (only `remaining_ttl_ms` is recomputed).

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
 import Foundation
-#endif
 
 /// A snapshot of one namespace's clock: its mode and the time it reads now.
 public struct NamespaceClock: Sendable, Hashable, Codable {

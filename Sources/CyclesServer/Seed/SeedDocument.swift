@@ -1,10 +1,6 @@
-public import CyclesProtocol
+import CyclesProtocol
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+public import Foundation
 
 /// The seed file of `cycles serve --seed` and `POST /__cycles/seed`: tenants with their API keys, budgets, and an
 /// optional admin key. Field names follow the governance spec's Tenant and Budget schemas (snake_case on the wire).

@@ -172,7 +172,9 @@ struct SeedParser {
     }
 
     func caps(_ value: JSONValue, at path: String) throws -> Caps {
-        let members = try object(value, at: path, allowed: Caps.CodingKeys.allCases.map(\.rawValue))
+        let members = try object(
+            value, at: path,
+            allowed: ["max_tokens", "max_steps_remaining", "tool_allowlist", "tool_denylist", "cooldown_ms"])
         var caps = Caps()
         caps.maxTokens = try integer(members, "max_tokens", at: path)
         caps.maxStepsRemaining = try integer(members, "max_steps_remaining", at: path)

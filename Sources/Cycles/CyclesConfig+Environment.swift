@@ -20,12 +20,12 @@ extension CyclesConfig {
     /// An empty value counts as unset.
     ///
     /// - Parameters:
-    ///   - environment: The variables to read; the process environment by default.
+    ///   - environment: The variables to read; `nil` (the default) reads the process environment.
     ///   - prefix: The variable prefix, `CYCLES_` by default.
     public static func fromEnvironment(
-        _ environment: [String: String] = ProcessInfo.processInfo.environment, prefix: String = "CYCLES_"
+        _ environment: [String: String]? = nil, prefix: String = "CYCLES_"
     ) throws(CyclesConfigurationError) -> CyclesConfig {
-        let reader = EnvironmentReader(environment: environment, prefix: prefix)
+        let reader = EnvironmentReader(environment: environment ?? ProcessInfo.processInfo.environment, prefix: prefix)
         let baseURL = try reader.required("BASE_URL", secret: false)
         guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://"), URL(string: baseURL)?.host != nil else {
             throw CyclesConfigurationError(

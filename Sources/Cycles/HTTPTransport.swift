@@ -79,7 +79,7 @@ struct HTTPTransport: Sendable {
         }
 
         let metadata = Self.metadata(from: response, fallbackTraceID: traceID)
-        let data = Data(buffer: bodyBuffer)
+        let data = Data(bodyBuffer.readableBytesView)
         let status = Int(response.status.code)
         if status == expectedStatus {
             let decoded: Body
@@ -91,9 +91,10 @@ struct HTTPTransport: Sendable {
                     message: "\(exchange.operation): HTTP \(status) body does not match the protocol schema (\(error))",
                     requestID: metadata.requestID, traceID: metadata.traceID, underlying: error)
             }
-            do {
+            do throws(CyclesError) {
                 try validate(decoded, data)
-            } catch var error {
+            } catch {
+                var error = error
                 error.requestID = error.requestID ?? metadata.requestID
                 error.traceID = error.traceID ?? metadata.traceID
                 error.httpStatus = error.httpStatus ?? status

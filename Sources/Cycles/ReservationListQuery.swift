@@ -105,7 +105,7 @@ public struct ReservationListQuery: Sendable, Hashable {
 
     /// RFC 3339 in UTC with milliseconds, e.g. `2026-11-29T02:00:00.000Z`.
     static func format(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 }
 

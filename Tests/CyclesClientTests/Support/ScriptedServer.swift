@@ -133,10 +133,9 @@ final class ScriptedServer: Sendable {
             let buffer = try await request.body.collect(upTo: 1 << 20)
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
-            let pathAndQuery = request.uri.string.split(separator: "?", maxSplits: 1).map(String.init)
             let recorded = RecordedRequest(
-                method: request.method.rawValue, path: pathAndQuery[0], query: pathAndQuery.count > 1 ? pathAndQuery[1] : nil,
-                headers: headers, body: Data(buffer: buffer))
+                method: request.method.rawValue, path: request.uri.path, query: request.uri.query, headers: headers,
+                body: Data(buffer.readableBytesView))
             return try await render(server.reply(for: recorded))
         }
 

@@ -1,5 +1,6 @@
 public import CyclesProtocol
 import Foundation
+import NIOHTTP1
 
 extension CyclesClient {
     /// `POST /v1/reservations`: holds `request.estimate` against the subject's budgets (or evaluates only, on a

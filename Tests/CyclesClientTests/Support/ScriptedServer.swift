@@ -130,7 +130,8 @@ final class ScriptedServer: Sendable {
         let server: ScriptedServer
 
         func respond(to request: Request, context: Context) async throws -> Response {
-            let buffer = try await request.body.collect(upTo: 1 << 20)
+            var request = request
+            let buffer = try await request.collectBody(upTo: 1 << 20)
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
             let recorded = RecordedRequest(

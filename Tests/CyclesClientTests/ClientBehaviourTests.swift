@@ -1,5 +1,6 @@
 import Cycles
 import Foundation
+import Logging
 import Testing
 
 @Suite("Client behaviour (scripted server)")
@@ -53,11 +54,14 @@ struct ClientBehaviourTests {
         fixture.server.on("POST", "/commit", .json(200, Bodies.committed))
 
         let reservation = try await fixture.client.reserve(estimate: .usdMicrocents(5_000), action: llmAction)
-        #expect(reservation.id == "rsv_c")
-        #expect(reservation.isCapped)
-        #expect(reservation.caps?.maxTokens == 256)
-        #expect(reservation.caps?.isToolAllowed("shell") == false)
-        #expect(reservation.expiresAtMs == 5)
+        let (id, isCapped, caps, expiresAtMs) = (
+            reservation.id, reservation.isCapped, reservation.caps, reservation.expiresAtMs
+        )
+        #expect(id == "rsv_c")
+        #expect(isCapped)
+        #expect(caps?.maxTokens == 256)
+        #expect(caps?.isToolAllowed("shell") == false)
+        #expect(expiresAtMs == 5)
         let receipt = try await reservation.commit(actual: .usdMicrocents(4_000))
         #expect(receipt.released == .usdMicrocents(1_000))
         let create = try #require(fixture.server.requests("/v1/reservations").first?.json)

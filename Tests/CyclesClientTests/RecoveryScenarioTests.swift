@@ -1,4 +1,5 @@
 import Cycles
+import Logging
 import Testing
 
 /// The SDK recovery profile's core and boundary scenarios (`scenarios.yaml`), one named test each, against a

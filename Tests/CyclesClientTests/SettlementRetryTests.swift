@@ -30,9 +30,7 @@ struct SettlementRetryTests {
         fixture.server.on("POST", "/release", .json(200, Bodies.released))
 
         let reservation = try await fixture.client.reserve(estimate: .usdMicrocents(5_000), action: llmAction)
-        let error = await #expect(throws: CyclesError.self) {
-            try await reservation.commit(actual: .usdMicrocents(4_000))
-        }
+        let error = await commitError(reservation, actual: .usdMicrocents(4_000))
         #expect(error?.kind == .settlementUnresolved)
         #expect(error?.code == .limitExceeded)
         #expect(error?.reservationID == "rsv_1")
@@ -50,9 +48,7 @@ struct SettlementRetryTests {
         fixture.server.on("POST", "/release", .json(200, Bodies.released))
 
         let reservation = try await fixture.client.reserve(estimate: .usdMicrocents(5_000), action: llmAction)
-        let error = await #expect(throws: CyclesError.self) {
-            try await reservation.commit(actual: .usdMicrocents(4_000))
-        }
+        let error = await commitError(reservation, actual: .usdMicrocents(4_000))
         #expect(error?.kind == .settlementUnresolved)
         #expect(error?.httpStatus == 503)
         #expect(fixture.clock.sleeps == [.milliseconds(100), .milliseconds(200)])
@@ -72,9 +68,7 @@ struct SettlementRetryTests {
         fixture.server.on("POST", "/release", .json(200, Bodies.released))
 
         let reservation = try await fixture.client.reserve(estimate: .usdMicrocents(5_000), action: llmAction)
-        let error = await #expect(throws: CyclesError.self) {
-            try await reservation.commit(actual: .usdMicrocents(9_000))
-        }
+        let error = await commitError(reservation, actual: .usdMicrocents(9_000))
         #expect(error?.kind == .server)
         #expect(error?.isBudgetExceeded == true)
         #expect(fixture.server.requests("/commit").count == 1)

@@ -1,4 +1,5 @@
 import Cycles
+import Testing
 import Logging
 import Synchronization
 
@@ -63,3 +64,17 @@ enum Bodies {
 }
 
 let llmAction = Action(kind: "llm.completion", name: "openai:gpt-4o-mini")
+
+/// Commits `reservation` and returns the `CyclesError` it threw (`nil` on success). A `~Copyable` guard cannot
+/// be captured by `#expect(throws:)`'s closure, hence this helper.
+func commitError(_ reservation: consuming ReservationGuard, actual: Amount) async -> CyclesError? {
+    do {
+        try await reservation.commit(actual: actual)
+        return nil
+    } catch let error as CyclesError {
+        return error
+    } catch {
+        Issue.record("unexpected error \(error)")
+        return nil
+    }
+}

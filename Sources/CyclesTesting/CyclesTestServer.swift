@@ -1,9 +1,10 @@
 import CyclesProtocol
+public import Cycles
 public import CyclesServer
 public import Logging
 
 /// An in-process Cycles mock server for tests: real ledger (temporary database), real HTTP on an ephemeral
-/// port, and typed helpers for the control API.
+/// port, a ready `CyclesClient`, and typed helpers for the control API.
 ///
 /// Works from Swift Testing and XCTest alike (this module imports neither):
 /// ```swift
@@ -26,6 +27,10 @@ public final class CyclesTestServer: Sendable {
     public let controls: CyclesMockControlClient
     /// The `default` namespace, which holds the seed passed to `start`.
     public let defaultNamespace: CyclesTestNamespace
+    /// The seed the server started with.
+    public let startSeed: SeedDocument
+    /// A ready client acting with the start seed's first key and tenant (test-speed retries; see `makeClient`).
+    public let client: CyclesClient
 
     /// The first API key of the start seed (the key tests usually act with).
     public var apiKey: String? { defaultNamespace.apiKey }
@@ -37,6 +42,11 @@ public final class CyclesTestServer: Sendable {
         self.controls = CyclesMockControlClient(baseURL: server.baseURL, adminKey: adminKey)
         self.defaultNamespace = CyclesTestNamespace(
             name: "default", apiKey: seed.firstAPIKey, controls: controls, initialSeed: seed)
+        self.startSeed = seed
+        self.client = CyclesClient(
+            config: CyclesConfig(
+                baseURL: server.baseURL, apiKey: seed.firstAPIKey ?? "",
+                subjectDefaults: Subject(tenant: seed.tenants.first?.tenantID), retry: Self.testRetryPolicy))
     }
 
     /// Starts a server on `127.0.0.1`, port 0, with a temporary database, loading `seed` into the `default`

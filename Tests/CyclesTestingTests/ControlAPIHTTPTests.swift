@@ -210,4 +210,22 @@ struct ControlAPIHTTPTests {
             #expect(try await caller.send(.GET, "/__cycles/journal?namespace=other", admin: true).json?["entries"]?.arrayValue?.isEmpty == true)
         }
     }
+
+    @Test("Without an admin key there is no control plane and X-Cycles-Mock-Fault is ignored")
+    func noControlPlaneWithoutAdminKey() async throws {
+        let server = try await ReferenceServer.start(ReferenceServerConfiguration(seed: TestFixtures.seed()))
+        let caller = RuntimeCaller(baseURL: server.baseURL, apiKey: TestFixtures.apiKey, adminKey: "any-guess")
+        do {
+            let answer = try await caller.reserve(
+                tenant: TestFixtures.tenant, amount: 10, headers: [(FaultEffect.headerName, "error=503")])
+            #expect(answer.status == 200)
+            let control = try await caller.send(.GET, "/__cycles/state", admin: true)
+            #expect(control.status == 401)
+            #expect(control.json?["message"]?.stringValue?.contains("disabled") == true)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
 }

@@ -25,9 +25,9 @@ extension MockControlRoutes {
 }
 
 extension MockLedgerHooks {
-    /// Hooks backed by a ledger: API keys resolve through its key table, the fault header is honoured only
-    /// while an admin key is configured (the header lets any caller break its own requests, so a server
-    /// without a control plane ignores it), and injected errors get the ledger's request ids.
+    /// Hooks backed by a ledger: API keys resolve through its key table, the mock machinery is active only
+    /// while an admin key is configured (`X-Cycles-Mock-Fault` lets any caller break its own requests, so a
+    /// server without a control plane must ignore it), and injected errors get the ledger's request ids.
     public init(ledger: Ledger) {
         self.init(
             resolveAPIKey: { apiKey in
@@ -37,7 +37,7 @@ extension MockLedgerHooks {
             expireReservation: { reservationID in
                 try await ledger.forceExpire(reservationID: ReservationID(reservationID))
             },
-            faultHeaderEnabled: { ledger.hasAdminKey },
+            controlPlaneEnabled: { ledger.hasAdminKey },
             makeRequestID: { ledger.makeRequestID() })
     }
 }

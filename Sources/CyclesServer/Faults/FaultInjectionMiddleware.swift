@@ -12,7 +12,8 @@ import NIOCore
 ///
 /// Dropping a connection needs `ConnectionDropHandler` in the channel pipeline (see `abandonConnection`).
 ///
-/// Requests outside `/v1` (health, the control API) pass straight through and are not journaled.
+/// Requests outside `/v1` (health, the control API) pass straight through and are not journaled, and so does
+/// everything while the control plane is off (no admin key configured).
 /// At most one fault applies per request: `X-Cycles-Mock-Fault` wins over rules; among rules, the first
 /// added that fires wins.
 public struct FaultInjectionMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -31,8 +32,8 @@ public struct FaultInjectionMiddleware<Context: RequestContext>: RouterMiddlewar
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard let (operation, pathReservationID) = RuntimeOperation.classify(
-            method: request.method, path: request.uri.path)
+        guard controls.hooks.controlPlaneEnabled(),
+            let (operation, pathReservationID) = RuntimeOperation.classify(method: request.method, path: request.uri.path)
         else {
             return try await next(request, context)
         }
@@ -46,7 +47,7 @@ public struct FaultInjectionMiddleware<Context: RequestContext>: RouterMiddlewar
             reservationID: intercepted.reservationID)
 
         let effect: FaultEffect?
-        if controls.hooks.faultHeaderEnabled(), let headerValue = request.headers[Self.faultHeaderName] {
+        if let headerValue = request.headers[Self.faultHeaderName] {
             do throws(FaultSpecificationError) {
                 effect = try FaultEffect(headerValue: headerValue)
                 entry.faultRuleID = "header"

@@ -6,8 +6,10 @@ public struct MockLedgerHooks: Sendable {
     /// Expires a reservation now, returning its amount to the budgets, as the sweeper would once its
     /// deadline (including grace) has passed. Unknown ids and finalized reservations are left alone.
     public var expireReservation: @Sendable (_ reservationID: String) async throws -> Void
-    /// Whether `X-Cycles-Mock-Fault` on a runtime request is honoured.
-    public var faultHeaderEnabled: @Sendable () -> Bool
+    /// Whether the control plane is on (an admin key is configured). When it is off the fault middleware
+    /// passes every request straight through: no faults, no `X-Cycles-Mock-Fault`, no journal, no overhead,
+    /// so a server without admin key behaves (and benchmarks) like a plain Cycles server.
+    public var controlPlaneEnabled: @Sendable () -> Bool
     /// A request id for an injected error answer (reproducible when the server's ids are).
     public var makeRequestID: @Sendable () -> String
 
@@ -15,12 +17,12 @@ public struct MockLedgerHooks: Sendable {
     public init(
         resolveAPIKey: @escaping @Sendable (_ apiKey: String) async -> (tenant: String, namespace: String)?,
         expireReservation: @escaping @Sendable (_ reservationID: String) async throws -> Void,
-        faultHeaderEnabled: @escaping @Sendable () -> Bool,
+        controlPlaneEnabled: @escaping @Sendable () -> Bool,
         makeRequestID: @escaping @Sendable () -> String
     ) {
         self.resolveAPIKey = resolveAPIKey
         self.expireReservation = expireReservation
-        self.faultHeaderEnabled = faultHeaderEnabled
+        self.controlPlaneEnabled = controlPlaneEnabled
         self.makeRequestID = makeRequestID
     }
 }

@@ -19,7 +19,12 @@ fi
 SWIFTC="$(dirname "$(command -v swift)")/swiftc"
 ARGS=(-swift-version 6 -parse-as-library -I "$MODULES" -module-cache-path "$SCRATCH/compile-fail-module-cache")
 # C modules of the dependencies (NIO, atomics, …) are found through the module maps SwiftPM generated.
-while IFS= read -r map; do ARGS+=(-Xcc "-fmodule-map-file=$map"); done < <(find "$BIN" -name module.modulemap)
+# Only C targets' maps: skip the generated Swift-header maps and the host-tool copies of plugin dependencies.
+while IFS= read -r map; do
+    case "$map" in *-tool.build/*) continue ;; esac
+    grep -q -- '-Swift.h' "$map" && continue
+    ARGS+=(-Xcc "-fmodule-map-file=$map")
+done < <(find "$BIN" -name module.modulemap)
 while IFS= read -r inc; do ARGS+=(-Xcc -I -Xcc "$inc"); done < <(find .build/checkouts "$SCRATCH/checkouts" -type d -name include 2>/dev/null || true)
 
 OUT="$(mktemp -d)"

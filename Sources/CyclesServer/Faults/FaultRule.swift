@@ -89,6 +89,9 @@ extension FaultRule {
     }
 
     /// Answer matching calls with `status` and a protocol error body instead of applying them.
+    ///
+    /// `code` defaults from the status (400, 401, 403, 404, 410, 429, 5xx); pass it for statuses with several
+    /// codes such as 409 (without one, `INTERNAL_ERROR` is sent).
     public static func error(
         _ status: Int, code: ErrorCode? = nil, on operation: RuntimeOperation? = nil,
         retryAfterSeconds: Int64? = nil, times: FaultRepetition = .once

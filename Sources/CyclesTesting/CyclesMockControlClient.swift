@@ -20,14 +20,16 @@ public struct CyclesMockControlClient: Sendable {
     /// The HTTP client (the shared one unless a test passes its own).
     let httpClient: HTTPClient
 
-    /// How long one control call may take before it fails.
-    static let timeout = TimeAmount.seconds(30)
+    /// How long one control call may take before it fails (AsyncHTTPClient keeps retrying a refused
+    /// connection until this deadline).
+    let timeout: Duration
 
     /// Creates a control client.
-    public init(baseURL: String, adminKey: String, httpClient: HTTPClient = .shared) {
+    public init(baseURL: String, adminKey: String, httpClient: HTTPClient = .shared, timeout: Duration = .seconds(30)) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.adminKey = adminKey
         self.httpClient = httpClient
+        self.timeout = timeout
     }
 
     // MARK: - Namespaces
@@ -195,7 +197,8 @@ public struct CyclesMockControlClient: Sendable {
         let response: HTTPClientResponse
         let bytes: ByteBuffer
         do {
-            response = try await httpClient.execute(request, timeout: Self.timeout)
+            let deadline = TimeAmount.milliseconds(CyclesTestNamespace.milliseconds(timeout))
+            response = try await httpClient.execute(request, timeout: deadline)
             bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
         } catch {
             throw CyclesMockControlError(status: 0, message: "\(method.rawValue) \(url) failed: \(error)")

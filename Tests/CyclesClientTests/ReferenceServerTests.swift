@@ -224,7 +224,7 @@ struct ReferenceServerTests {
             if error?.code == code { observed[code] = status }
         }
 
-        check(await failure { try await reserve(Subject(), on: harness.client(apiKey: "cyc_test_wrong_000000000000000000")) }, .unauthorized, 401)
+        check(await failure { try await reserve(Subject(), on: harness.client(apiKey: "cyc_test_wrong_000000000000000000", tenant: "acme")) }, .unauthorized, 401)
         check(await failure { try await reserve(Subject(tenant: "other")) }, .forbidden, 403)
         check(await failure { try await reserve(Subject(tenant: "empty"), on: harness.client(apiKey: Self.emptyKey)) }, .notFound, 404)
         check(await failure { _ = try await client.getReservation("rsv_does_not_exist") }, .notFound, 404)

@@ -78,17 +78,20 @@ struct SettlementRetryTests {
 
     @Test("a commit that times out is retried with the same key")
     func commitTimeoutIsRetried() async throws {
-        let fixture = try await ScriptedFixture.make(timeout: .milliseconds(100))
+        let fixture = try await ScriptedFixture.make(timeout: .milliseconds(150))
         defer { Task { await fixture.server.stop() } }
-        fixture.server.on("POST", "/v1/reservations", .json(200, Bodies.reservation()))
+        // Fallback replies keep the test meaningful on a loaded machine, where any request may time out once.
+        fixture.server.on("POST", "/v1/reservations", otherwise: .json(200, Bodies.reservation()))
         fixture.server.on(
-            "POST", "/commit", .delayed(.milliseconds(600), .json(200, Bodies.committed)), .json(200, Bodies.committed))
+            "POST", "/commit", .delayed(.milliseconds(900), .json(200, Bodies.committed)),
+            otherwise: .json(200, Bodies.committed))
 
         let reservation = try await fixture.client.reserve(estimate: .usdMicrocents(5_000), action: llmAction)
         let receipt = try await reservation.commit(actual: .usdMicrocents(4_000))
-        #expect(receipt.attempts == 2)
+        #expect(receipt.attempts >= 2)
         let commits = fixture.server.requests("/commit")
-        #expect(commits.count == 2 && commits[0].bodyKey == commits[1].bodyKey)
+        #expect(commits.count == receipt.attempts)
+        #expect(Set(commits.compactMap(\.bodyKey)) == [receipt.idempotencyKey.rawValue])
     }
 
     @Test("retry delays follow the policy: exponential, capped, jittered within bounds")

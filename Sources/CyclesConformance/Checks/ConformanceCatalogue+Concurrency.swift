@@ -106,13 +106,14 @@ extension ConformanceCatalogue {
                 ids.append(
                     try await context.reserveActive(tenant, estimate: 1_000, extra: ["ttl_ms": 1_000, "grace_period_ms": 0]).id)
             }
-            let commits = try await context.concurrently(ids.count + 1) { index -> WireExchange? in
-                if index == ids.count {
+            let reservationIDs = ids
+            let commits = try await context.concurrently(reservationIDs.count + 1) { index -> WireExchange? in
+                if index == reservationIDs.count {
                     if driver.isVirtual { try await driver.pass(milliseconds: 1_001) }
                     return nil
                 }
                 if !driver.isVirtual { try await Task.sleep(for: .milliseconds(850 + 60 * index)) }
-                return try await context.commit(tenant, ids[index], actual: 500)
+                return try await context.commit(tenant, reservationIDs[index], actual: 500)
             }
             if !driver.isVirtual { try await driver.pass(milliseconds: 1_000) }
             var spent: Int64 = 0

@@ -14,7 +14,7 @@ extension ConformanceCatalogue {
             try context.expectStatus(first, 200)
             let second = try await context.reserve(tenant, estimate: 1_000, key: key)
             try context.expectStatus(second, 200)
-            try Self.expectReplay(context, first, second, ignoring: ["remaining_ttl_ms"])
+            try ConformanceCatalogue.expectReplay(context, first, second, ignoring: ["remaining_ttl_ms"])
             try context.expectLedger(
                 try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 9_000, reserved: 1_000)
         },
@@ -30,7 +30,7 @@ extension ConformanceCatalogue {
             try context.expectStatus(first, 200)
             let second = try await context.commit(tenant, reservation.id, actual: 800, key: key)
             try context.expectStatus(second, 200, spec: "§11.2 rule 1")
-            try Self.expectReplay(context, first, second)
+            try ConformanceCatalogue.expectReplay(context, first, second)
             try context.expectLedger(
                 try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 9_200, reserved: 0,
                 spent: 800)
@@ -46,7 +46,7 @@ extension ConformanceCatalogue {
             try context.expectStatus(first, 200)
             let second = try await context.release(tenant, reservation.id, key: key, reason: "done")
             try context.expectStatus(second, 200)
-            try Self.expectReplay(context, first, second)
+            try ConformanceCatalogue.expectReplay(context, first, second)
             try context.expectLedger(
                 try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 10_000, reserved: 0)
         },
@@ -63,7 +63,7 @@ extension ConformanceCatalogue {
             try context.expectStatus(first, 200)
             let second = try await context.extend(tenant, reservation.id, byMs: 5_000, key: key)
             try context.expectStatus(second, 200)
-            try Self.expectReplay(context, first, second, ignoring: ["remaining_ttl_ms"])
+            try ConformanceCatalogue.expectReplay(context, first, second, ignoring: ["remaining_ttl_ms"])
             let third = try await context.extend(tenant, reservation.id, byMs: 1_000)
             try context.expectStatus(third, 200)
             try context.expect(
@@ -81,7 +81,7 @@ extension ConformanceCatalogue {
             try context.expectStatus(first, 201)
             let second = try await context.event(tenant, actual: 300, key: key)
             try context.expectStatus(second, 201)
-            try Self.expectReplay(context, first, second)
+            try ConformanceCatalogue.expectReplay(context, first, second)
             try context.expectLedger(
                 try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 9_700, spent: 300)
         },
@@ -201,7 +201,7 @@ extension ConformanceCatalogue {
             let successes = answers.filter { $0.status == 200 }
             await context.note("statuses: \(answers.map(\.status).sorted())")
             try context.expect(!successes.isEmpty, "no commit succeeded", expected: "at least one 200")
-            for answer in successes.dropFirst() { try Self.expectReplay(context, successes[0], answer) }
+            for answer in successes.dropFirst() { try ConformanceCatalogue.expectReplay(context, successes[0], answer) }
             for answer in answers where answer.status != 200 {
                 try context.expect(
                     answer.status == 500, "\(answer.summary)",

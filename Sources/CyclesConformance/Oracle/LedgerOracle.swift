@@ -1,4 +1,4 @@
-public import CyclesProtocol
+import CyclesProtocol
 
 /// Checks the ledger against what a workload observed, instead of predicting an order of events:
 /// the identity on every scope, `reserved` = Σ ACTIVE estimates, `spent` = Σ charged, and legal state sequences.

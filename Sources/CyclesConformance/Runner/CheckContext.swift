@@ -1,4 +1,4 @@
-public import CyclesProtocol
+import CyclesProtocol
 
 /// What a running check uses: the wire client, its own fresh fixtures, the run options and an evidence log.
 public final class CheckContext: Sendable {

@@ -47,7 +47,8 @@ public struct ConformanceRunner: Sendable {
             }
             while let result = await group.next() {
                 results[result.id] = result
-                progress?(result, await counter.increment(), total)
+                let done = await counter.increment()
+                progress?(result, done, total)
                 if let check = pending.popFirst() { group.addTask { await self.run(check) } }
             }
         }
@@ -55,7 +56,8 @@ public struct ConformanceRunner: Sendable {
         for check in alone {
             let result = await run(check)
             results[result.id] = result
-            progress?(result, await counter.increment(), total)
+            let done = await counter.increment()
+            progress?(result, done, total)
         }
         let ordered = checks.compactMap { results[$0.id] }
         return ConformanceReport(
@@ -122,7 +124,7 @@ public struct ConformanceRunner: Sendable {
                 try await Task.sleep(for: limit)
                 throw CheckFailure("\(id) did not finish within \(limit)", expected: "an answer to every request")
             }
-            try await group.next()
+            _ = try await group.next()
             group.cancelAll()
         }
     }

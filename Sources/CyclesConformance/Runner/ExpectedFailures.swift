@@ -14,9 +14,9 @@ public struct ExpectedFailures: Sendable, Hashable {
         var reasons: [String: String] = [:]
         for rawLine in text.split(whereSeparator: \.isNewline) {
             let parts = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
-            let id = parts[0].trimmingCharacters(in: " \t")
+            let id = parts[0].trimmed(of: " \t")
             guard !id.isEmpty else { continue }
-            let comment = parts.count > 1 ? parts[1].trimmingCharacters(in: " \t") : ""
+            let comment = parts.count > 1 ? parts[1].trimmed(of: " \t") : ""
             reasons[id] = comment
         }
         self.reasons = reasons
@@ -33,7 +33,7 @@ public struct ExpectedFailures: Sendable, Hashable {
 }
 
 extension Substring {
-    func trimmingCharacters(in set: String) -> String {
+    func trimmed(of set: String) -> String {
         var slice = self
         while let first = slice.first, set.contains(first) { slice.removeFirst() }
         while let last = slice.last, set.contains(last) { slice.removeLast() }

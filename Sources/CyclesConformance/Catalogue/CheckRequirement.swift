@@ -6,6 +6,8 @@ public enum CheckRequirement: String, Codable, Sendable, CaseIterable {
     case clock
     /// Budgets created FROZEN or CLOSED.
     case budgetStatus = "budget_status"
+    /// Budgets seeded with debt (ledger state the runtime API cannot reach on its own).
+    case seededDebt = "seeded_debt"
     /// Closing a tenant after it was provisioned.
     case tenantLifecycle = "tenant_lifecycle"
     /// The operator key (`X-Admin-API-Key`).

@@ -250,6 +250,21 @@ extension ConformanceCatalogue {
                 expected: "DENY", spec: "§8 decide", exchange: decide)
         },
         ConformanceCheck(
+            "SRV-ERR-032", .must, .errors,
+            "With debt outstanding and no overdraft limit, reserve answers 409 DEBT_OUTSTANDING and decide answers 200 DENY",
+            spec: "§7 DEBT_OUTSTANDING; §8 decide MUST NOT return 409", requires: [.fixtures, .seededDebt]
+        ) { context in
+            let tenant = try await context.fixture(.budgets(BudgetPlan(allocated: 10_000, debt: 500))).tenant
+            try context.expectError(try await context.reserve(tenant, estimate: 100), 409, .debtOutstanding)
+            let decide = try await context.decide(tenant, estimate: 100)
+            try context.expectStatus(decide, 200, spec: "§8 decide MUST NOT return 409")
+            try context.expect(
+                decide.json?["decision"]?.stringValue == "DENY", "decide answered \(decide.body.prefix(200))",
+                expected: "DENY (reason_code DEBT_OUTSTANDING recommended)", exchange: decide)
+            let snapshot = try await context.ledger(tenant, scope: tenant.budgetScopes[0])
+            try context.expectLedger(snapshot, reserved: 0, debt: 500)
+        },
+        ConformanceCheck(
             "SRV-ERR-022", .must, .errors,
             "Over-limit beats debt: with debt and is_over_limit both set, reserve answers OVERDRAFT_LIMIT_EXCEEDED",
             spec: "§11.2 rule 3"

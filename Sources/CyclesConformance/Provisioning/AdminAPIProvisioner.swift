@@ -21,6 +21,9 @@ public struct AdminAPIProvisioner: Provisioner {
     public func provision(_ plan: FixturePlan) async throws -> Fixture {
         var tenants: [ProvisionedTenant] = []
         for tenantPlan in plan.tenants {
+            if tenantPlan.budgets.contains(where: { $0.debt > 0 }) {
+                throw CheckSkipped("the admin API cannot create a budget that already carries debt")
+            }
             if tenantPlan.budgets.contains(where: { $0.status == .closed }) {
                 throw CheckSkipped("the admin API cannot create a CLOSED budget without closing its tenant")
             }

@@ -23,11 +23,18 @@ public enum SeedPlanner {
             for budget in tenantPlan.budgets {
                 let scope = budget.scope(tenantID: tenantID)
                 scopes.append(scope)
-                budgetDocuments.append([
+                var budgetDocument: [String: JSONValue] = [
                     "tenant_id": .string(tenantID), "scope": .string(scope), "unit": .string(budget.unit.rawValue),
                     "allocated": .integer(budget.allocated), "overdraft_limit": .integer(budget.overdraftLimit),
                     "status": .string(budget.status.rawValue),
-                ])
+                ]
+                if budget.debt > 0 {
+                    // Seeded debt models a past overdraft that was not flagged over-limit (the state in which the
+                    // spec's DEBT_OUTSTANDING applies), so the flag is written explicitly.
+                    budgetDocument["debt"] = .integer(budget.debt)
+                    budgetDocument["is_over_limit"] = false
+                }
+                budgetDocuments.append(.object(budgetDocument))
             }
             tenants.append(ProvisionedTenant(tenantID: tenantID, apiKey: apiKey, budgetScopes: scopes))
         }

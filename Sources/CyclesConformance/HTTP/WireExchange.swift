@@ -1,4 +1,5 @@
 public import CyclesProtocol
+import Foundation
 
 /// One request and the response it got, kept as evidence and turned into a reproducing `curl` command.
 public struct WireExchange: Codable, Sendable, Hashable {

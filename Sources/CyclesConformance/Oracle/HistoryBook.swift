@@ -1,3 +1,5 @@
+import CyclesProtocol
+
 /// Collects reservation histories from concurrent workers.
 actor HistoryBook {
     private var histories: [String: ReservationHistory] = [:]

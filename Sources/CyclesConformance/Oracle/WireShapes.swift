@@ -16,7 +16,7 @@ public enum WireShapes {
         "CyclesEvidenceRef", required: ["evidence_id": .string, "cycles_evidence_url": .string])
     /// `Caps`.
     public static let caps = ShapeSchema(
-        "Caps", required: [],
+        "Caps", required: [:],
         optional: [
             "max_tokens": nonNegative, "max_steps_remaining": nonNegative, "tool_allowlist": .stringArray,
             "tool_denylist": .stringArray, "cooldown_ms": nonNegative,

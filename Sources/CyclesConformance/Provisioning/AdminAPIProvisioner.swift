@@ -1,4 +1,4 @@
-import CyclesProtocol
+public import CyclesProtocol
 
 /// Provisions through the reference governance admin API (`cycles-governance-admin-v0.1.25.yaml`):
 /// `POST /v1/admin/tenants`, `POST /v1/admin/api-keys`, `POST /v1/admin/budgets` (operator key, `tenant_id`

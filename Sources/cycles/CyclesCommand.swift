@@ -1,6 +1,10 @@
 import ArgumentParser
 
+/// `cycles`: the command-line entry point. Each subcommand lives in its own file.
 @main
 struct CyclesCommand: AsyncParsableCommand {
-    func run() async throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "cycles",
+        abstract: "Budget enforcement for AI agents: a Cycles reference server and tools.",
+        subcommands: [ConformanceCommand.self])
 }

@@ -1,0 +1,147 @@
+import CyclesProtocol
+import HTTPTypes
+public import Hummingbird
+import NIOCore
+
+public import Foundation
+
+/// Per-request plumbing shared by every runtime route: request and trace ids, authentication, strict body
+/// decoding, and turning results and `LedgerError`s into protocol responses with the required headers.
+public struct HTTPExchange: Sendable {
+    /// The engine.
+    public let ledger: Ledger
+    /// Largest accepted body.
+    public let maximumBodySize: Int
+
+    /// Creates the helper.
+    public init(ledger: Ledger, maximumBodySize: Int = 1 << 20) {
+        self.ledger = ledger
+        self.maximumBodySize = maximumBodySize
+    }
+
+    /// What a route produced: status, exact body bytes, and the tenant for `X-Cycles-Tenant`.
+    public struct Reply: Sendable {
+        /// HTTP status.
+        public var status: Int
+        /// Exact body.
+        public var body: Data
+        /// Effective tenant.
+        public var tenant: String?
+
+        /// Creates a reply.
+        public init(status: Int, body: Data, tenant: String?) {
+            self.status = status
+            self.body = body
+            self.tenant = tenant
+        }
+
+        /// A 200 with `value` encoded as wire JSON.
+        public static func json(_ value: some Encodable, status: Int = 200, tenant: String?) throws -> Reply {
+            Reply(status: status, body: try CyclesJSON.encode(value), tenant: tenant)
+        }
+    }
+
+    static let requestIDField = HTTPField.Name(CyclesHeader.requestID)!
+    static let traceIDField = HTTPField.Name(CyclesHeader.traceID)!
+    static let traceparentField = HTTPField.Name(CyclesHeader.traceparent)!
+    static let tenantField = HTTPField.Name(CyclesHeader.tenant)!
+    static let apiKeyField = HTTPField.Name(CyclesHeader.apiKey)!
+    static let adminKeyField = HTTPField.Name(CyclesHeader.adminAPIKey)!
+    static let idempotencyKeyField = HTTPField.Name(CyclesHeader.idempotencyKey)!
+
+    /// Runs `work`, answering with its reply or with the protocol error body. Never throws: every failure becomes
+    /// a response carrying `X-Request-Id`, `X-Cycles-Trace-Id` and, in error bodies, `request_id` and `trace_id`.
+    public func respond(to request: Request, _ work: () async throws -> Reply) async -> Response {
+        let requestID = ledger.makeRequestID()
+        // Trace id precedence (protocol.md §4): valid traceparent, else a valid X-Cycles-Trace-Id, else generated.
+        // Malformed headers are treated as absent, never rejected.
+        let traceID = TraceContext.resolve(
+            traceparent: request.headers[Self.traceparentField], traceIDHeader: request.headers[Self.traceIDField])
+        let reply: Reply
+        do {
+            reply = try await work()
+        } catch let error as LedgerError {
+            reply = Self.errorReply(error, requestID: requestID, traceID: traceID)
+        } catch {
+            reply = Self.errorReply(
+                LedgerError(.internalError, "Internal error"), requestID: requestID, traceID: traceID)
+        }
+        return Self.response(reply, requestID: requestID, traceID: traceID)
+    }
+
+    static func errorReply(_ error: LedgerError, requestID: String, traceID: String) -> Reply {
+        let body = ErrorResponse(
+            error: error.code, message: error.message, requestID: requestID, traceID: traceID, details: error.details)
+        let data = (try? CyclesJSON.encode(body)) ?? Data("{\"error\":\"INTERNAL_ERROR\"}".utf8)
+        return Reply(status: error.httpStatus, body: data, tenant: error.tenant)
+    }
+
+    static func response(_ reply: Reply, requestID: String, traceID: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[requestIDField] = requestID
+        headers[traceIDField] = traceID
+        if let tenant = reply.tenant { headers[tenantField] = tenant }
+        return Response(
+            status: HTTPResponse.Status(code: reply.status), headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body)))
+    }
+
+    // MARK: - Authentication
+
+    /// The tenant of `X-Cycles-API-Key` (401 otherwise).
+    public func tenant(of request: Request) throws -> TenantIdentity {
+        try ledger.authenticate(apiKey: request.headers[Self.apiKeyField])
+    }
+
+    /// On the admin-allowlisted routes (list, get, release): a present `X-Admin-API-Key` must be valid and wins
+    /// (protocol.md §16.23); otherwise the tenant key is used.
+    public func principal(of request: Request) throws -> Principal {
+        if let adminKey = request.headers[Self.adminKeyField] {
+            guard ledger.isAdminKey(adminKey) else { throw LedgerError(.unauthorized, "Invalid admin API key") }
+            return .admin
+        }
+        return .tenant(try tenant(of: request))
+    }
+
+    // MARK: - Bodies
+
+    /// Reads, strictly validates and decodes a JSON body; checks `X-Idempotency-Key` against the body's key.
+    func decode<T: Decodable>(_ type: T.Type, from request: Request, shape: JSONShape) async throws -> T {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maximumBodySize)
+        } catch {
+            throw LedgerError.invalid("request body is larger than \(maximumBodySize) bytes")
+        }
+        let data = Data(buffer.readableBytesView)
+        let value: JSONValue
+        do {
+            value = try CyclesJSON.decode(JSONValue.self, from: data)
+        } catch {
+            throw LedgerError.invalid("request body is not valid JSON")
+        }
+        try shape.validate(value, at: "")
+        if let header = request.headers[Self.idempotencyKeyField], header != value["idempotency_key"]?.stringValue {
+            throw LedgerError.invalid("X-Idempotency-Key header does not match idempotency_key in request body")
+        }
+        do {
+            return try CyclesJSON.decode(type, from: data)
+        } catch {
+            throw LedgerError.invalid("request body does not match the schema: \(Self.describe(error))")
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "\(error)" }
+        func path(_ keys: [any CodingKey]) -> String { keys.map(\.stringValue).joined(separator: ".") }
+        switch error {
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        case .keyNotFound(let key, let context):
+            return "\(path(context.codingPath + [key])) is required"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}

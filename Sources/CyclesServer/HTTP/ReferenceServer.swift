@@ -1,0 +1,115 @@
+import CyclesProtocol
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// The Cycles reference server: the runtime API over HTTP (Hummingbird 2) on top of a `Ledger`, startable in-process
+/// with one call and stoppable gracefully.
+public final class ReferenceServer: Sendable {
+    /// The bound port.
+    public let port: Int
+    /// `http://<host>:<port>`.
+    public let baseURL: String
+    /// The engine behind the server, usable directly (no socket).
+    public let ledger: Ledger
+    private let serviceGroup: ServiceGroup
+    private let runTask: Task<Void, any Error>
+    private let sweeper: Task<Void, Never>
+    private let stopped = Mutex(false)
+
+    private init(
+        port: Int, host: String, ledger: Ledger, serviceGroup: ServiceGroup, runTask: Task<Void, any Error>,
+        sweeper: Task<Void, Never>
+    ) {
+        self.port = port
+        self.baseURL = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        self.ledger = ledger
+        self.serviceGroup = serviceGroup
+        self.runTask = runTask
+        self.sweeper = sweeper
+    }
+
+    /// Opens the ledger, applies the seed, binds the socket and starts the expiry sweeper. Returns once the server
+    /// accepts connections.
+    public static func start(_ configuration: ReferenceServerConfiguration = .init()) async throws -> ReferenceServer {
+        var logger = Logger(label: "cycles-server")
+        logger.logLevel = configuration.logLevel
+        let ledger = try Ledger(
+            databasePath: configuration.databasePath, adminKey: configuration.adminKey,
+            deterministicIDSeed: configuration.deterministicIDSeed)
+        if let seed = configuration.seed { try await ledger.applySeed(seed, namespace: Ledger.defaultNamespace) }
+
+        let exchange = HTTPExchange(ledger: ledger, maximumBodySize: configuration.maximumBodySize)
+        let router = Router()
+        router.add(middleware: ProtocolErrorMiddleware(exchange: exchange))
+        configuration.configureRouter?(router, ledger)
+        RuntimeRoutes.register(on: router, exchange: exchange)
+
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let application = Application(
+            router: router,
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "cycles-server"),
+            onServerRunning: { channel in
+                portContinuation.yield(channel.localAddress?.port ?? -1)
+                portContinuation.finish()
+            },
+            logger: logger)
+        let serviceGroup = ServiceGroup(
+            configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
+        let runTask = Task {
+            defer { portContinuation.finish() }
+            try await serviceGroup.run()
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next(), port > 0 else {
+            await serviceGroup.triggerGracefulShutdown()
+            _ = await runTask.result
+            try? ledger.close()
+            if case .failure(let error) = await runTask.result { throw error }
+            throw ServerStartError(message: "the server did not bind \(configuration.host):\(configuration.port)")
+        }
+        let interval = configuration.sweepInterval
+        let sweepLogger = logger
+        let sweeper = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                if Task.isCancelled { break }
+                do { try await ledger.sweepAllNamespaces() } catch { sweepLogger.warning("expiry sweep failed: \(error)") }
+            }
+        }
+        return ReferenceServer(
+            port: port, host: configuration.host, ledger: ledger, serviceGroup: serviceGroup, runTask: runTask,
+            sweeper: sweeper)
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish (their writes commit), stops the sweeper and
+    /// closes the database. Safe to call more than once.
+    public func stop() async {
+        let first = stopped.withLock { stopped in
+            defer { stopped = true }
+            return !stopped
+        }
+        guard first else { return }
+        await serviceGroup.triggerGracefulShutdown()
+        _ = await runTask.result
+        sweeper.cancel()
+        _ = await sweeper.value
+        try? ledger.close()
+    }
+
+    /// Runs until the task is cancelled or `stop()` is called (used by `cycles serve`).
+    public func waitUntilStopped() async {
+        _ = await runTask.result
+    }
+}
+
+/// The server could not start.
+public struct ServerStartError: Error, Sendable, CustomStringConvertible {
+    /// Why.
+    public var message: String
+    /// The message.
+    public var description: String { message }
+}

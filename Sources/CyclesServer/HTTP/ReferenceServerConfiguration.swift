@@ -1,0 +1,47 @@
+public import Hummingbird
+public import Logging
+
+/// Everything `ReferenceServer.start` needs. Every parameter has a default, so `.init()` is a working server on an
+/// ephemeral loopback port with an empty in-memory ledger.
+public struct ReferenceServerConfiguration: Sendable {
+    /// Interface to bind (default `127.0.0.1`).
+    public var host: String
+    /// Port to bind; 0 picks a free one (default).
+    public var port: Int
+    /// SQLite file, or `:memory:` (default) for a throw-away database.
+    public var databasePath: String
+    /// Applied at start into namespace `default`.
+    public var seed: SeedDocument?
+    /// Accepted as `X-Admin-API-Key` (the seed's `admin_key` also counts).
+    public var adminKey: String?
+    /// Server log level (default `.warning`).
+    public var logLevel: Logger.Level
+    /// How often the background sweeper expires stale reservations (default 1 s).
+    public var sweepInterval: Duration
+    /// Makes reservation, event and request ids reproducible (`--seed-ids N`).
+    public var deterministicIDSeed: UInt64?
+    /// Largest accepted request body in bytes (default 1 MiB); larger bodies get 400 INVALID_REQUEST.
+    public var maximumBodySize: Int
+    /// Called with the router before the runtime routes are registered, so extra routes (the mock's `/__cycles`
+    /// controls) can be added, and middleware added here wraps the runtime routes too.
+    public var configureRouter: (@Sendable (Router<BasicRequestContext>, Ledger) -> Void)?
+
+    /// Creates a configuration.
+    public init(
+        host: String = "127.0.0.1", port: Int = 0, databasePath: String = ":memory:", seed: SeedDocument? = nil,
+        adminKey: String? = nil, logLevel: Logger.Level = .warning, sweepInterval: Duration = .seconds(1),
+        deterministicIDSeed: UInt64? = nil, maximumBodySize: Int = 1 << 20,
+        configureRouter: (@Sendable (Router<BasicRequestContext>, Ledger) -> Void)? = nil
+    ) {
+        self.host = host
+        self.port = port
+        self.databasePath = databasePath
+        self.seed = seed
+        self.adminKey = adminKey
+        self.logLevel = logLevel
+        self.sweepInterval = sweepInterval
+        self.deterministicIDSeed = deterministicIDSeed
+        self.maximumBodySize = maximumBodySize
+        self.configureRouter = configureRouter
+    }
+}

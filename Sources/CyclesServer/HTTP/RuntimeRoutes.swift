@@ -1,0 +1,106 @@
+public import Hummingbird
+import CyclesProtocol
+
+import Foundation
+
+/// Registers the Cycles runtime API (`/v1/…`) and the health endpoints on a router.
+public enum RuntimeRoutes {
+    /// Adds every runtime route backed by `exchange.ledger`.
+    public static func register(on router: Router<BasicRequestContext>, exchange: HTTPExchange) {
+        let ledger = exchange.ledger
+        let health: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
+            await exchange.respond(to: request) {
+                HTTPExchange.Reply(status: 200, body: Data(#"{"status":"UP"}"#.utf8), tenant: nil)
+            }
+        }
+        router.get("/health", use: health)
+        router.get("/actuator/health", use: health)
+        router.get("/actuator/health/liveness", use: health)
+        router.get("/actuator/health/readiness", use: health)
+
+        router.post("/v1/reservations") { request, _ in
+            await exchange.respond(to: request) {
+                let identity = try exchange.tenant(of: request)
+                let body = try await exchange.decode(
+                    ReservationCreateRequest.self, from: request, shape: .reservationCreate)
+                let reply = try await ledger.reserve(body, as: identity)
+                return HTTPExchange.Reply(status: reply.status, body: reply.body, tenant: reply.tenant)
+            }
+        }
+        router.post("/v1/decide") { request, _ in
+            await exchange.respond(to: request) {
+                let identity = try exchange.tenant(of: request)
+                let body = try await exchange.decode(DecisionRequest.self, from: request, shape: .decision)
+                let reply = try await ledger.decide(body, as: identity)
+                return HTTPExchange.Reply(status: reply.status, body: reply.body, tenant: reply.tenant)
+            }
+        }
+        router.post("/v1/events") { request, _ in
+            await exchange.respond(to: request) {
+                let identity = try exchange.tenant(of: request)
+                let body = try await exchange.decode(EventCreateRequest.self, from: request, shape: .event)
+                let reply = try await ledger.createEvent(body, as: identity)
+                return HTTPExchange.Reply(status: reply.status, body: reply.body, tenant: reply.tenant)
+            }
+        }
+        router.post("/v1/reservations/:reservation_id/commit") { request, context in
+            await exchange.respond(to: request) {
+                let identity = try exchange.tenant(of: request)
+                let id = try reservationID(context)
+                let body = try await exchange.decode(CommitRequest.self, from: request, shape: .commit)
+                let reply = try await ledger.commit(id, body, as: identity)
+                return HTTPExchange.Reply(status: reply.status, body: reply.body, tenant: reply.tenant)
+            }
+        }
+        router.post("/v1/reservations/:reservation_id/release") { request, context in
+            await exchange.respond(to: request) {
+                let principal = try exchange.principal(of: request)
+                let id = try reservationID(context)
+                let body = try await exchange.decode(ReleaseRequest.self, from: request, shape: .release)
+                let reply = try await ledger.release(id, body, as: principal)
+                return HTTPExchange.Reply(status: reply.status, body: reply.body, tenant: reply.tenant)
+            }
+        }
+        router.post("/v1/reservations/:reservation_id/extend") { request, context in
+            await exchange.respond(to: request) {
+                let identity = try exchange.tenant(of: request)
+                let id = try reservationID(context)
+                let body = try await exchange.decode(ExtendRequest.self, from: request, shape: .extend)
+                let reply = try await ledger.extend(id, body, as: identity)
+                return HTTPExchange.Reply(status: reply.status, body: reply.body, tenant: reply.tenant)
+            }
+        }
+        router.get("/v1/reservations") { request, _ in
+            await exchange.respond(to: request) {
+                let principal = try exchange.principal(of: request)
+                let query = try QueryParameters(request).reservationListQuery()
+                let page = try await ledger.listReservations(query, as: principal)
+                return try .json(page, tenant: principal.tenant?.tenantID)
+            }
+        }
+        router.get("/v1/reservations/:reservation_id") { request, context in
+            await exchange.respond(to: request) {
+                let principal = try exchange.principal(of: request)
+                let detail = try await ledger.reservation(try reservationID(context), as: principal)
+                return try .json(detail, tenant: principal.tenant?.tenantID)
+            }
+        }
+        router.get("/v1/balances") { request, _ in
+            await exchange.respond(to: request) {
+                let identity = try exchange.tenant(of: request)
+                let page = try await ledger.balances(try QueryParameters(request).balanceQuery(), as: identity)
+                return try .json(page, tenant: identity.tenantID)
+            }
+        }
+    }
+
+    static func reservationID(_ context: BasicRequestContext) throws -> ReservationID {
+        guard let id = context.parameters.get("reservation_id"), !id.isEmpty else {
+            throw LedgerError.invalid("reservation_id is required")
+        }
+        guard id.count <= ProtocolLimits.reservationIDMaxLength else {
+            throw LedgerError.invalid("reservation_id must be at most 128 characters")
+        }
+        return ReservationID(id)
+    }
+}

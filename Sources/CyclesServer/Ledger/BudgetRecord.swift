@@ -1,0 +1,83 @@
+import CyclesProtocol
+import GRDB
+
+/// One (tenant, scope, unit) budget ledger row, as held in SQLite.
+struct BudgetRecord: Sendable, Hashable {
+    var tenantID: String
+    var scopePath: String
+    var unit: BudgetUnit
+    var allocated: Int64
+    var remaining: Int64
+    var reserved: Int64
+    var spent: Int64
+    var debt: Int64
+    var overdraftLimit: Int64
+    var isOverLimit: Bool
+    var status: String
+    var commitOveragePolicy: CommitOveragePolicy?
+    var caps: Caps?
+
+    static let columns =
+        "tenant_id, scope_path, unit, allocated, remaining, reserved, spent, debt, overdraft_limit, is_over_limit, status, commit_overage_policy, caps_json"
+
+    init(row: Row) {
+        tenantID = row["tenant_id"]
+        scopePath = row["scope_path"]
+        unit = BudgetUnit(rawValue: row["unit"])
+        allocated = row["allocated"]
+        remaining = row["remaining"]
+        reserved = row["reserved"]
+        spent = row["spent"]
+        debt = row["debt"]
+        overdraftLimit = row["overdraft_limit"]
+        isOverLimit = row["is_over_limit"]
+        status = row["status"]
+        commitOveragePolicy = (row["commit_overage_policy"] as String?).map(CommitOveragePolicy.init(rawValue:))
+        caps = (row["caps_json"] as String?).flatMap { try? LedgerJSON.decode(Caps.self, from: $0) }
+    }
+
+    init(seed: SeedBudget) {
+        tenantID = seed.tenantID
+        scopePath = seed.scope
+        unit = seed.unit
+        allocated = seed.allocated
+        spent = seed.spent ?? 0
+        debt = seed.debt ?? 0
+        reserved = 0
+        remaining = seed.allocated &- spent &- debt
+        overdraftLimit = seed.overdraftLimit ?? 0
+        isOverLimit = seed.isOverLimit ?? (debt > overdraftLimit)
+        status = seed.status ?? "ACTIVE"
+        commitOveragePolicy = seed.commitOveragePolicy
+        caps = seed.caps
+    }
+
+    /// The wire view of this ledger (`scope` is the leaf segment, `scope_path` the full path).
+    var balance: Balance {
+        Balance(
+            scope: ScopePath(parsing: scopePath)?.leaf ?? scopePath, scopePath: scopePath,
+            remaining: Amount(unit: unit, amount: remaining), reserved: Amount(unit: unit, amount: reserved),
+            spent: Amount(unit: unit, amount: spent), debt: Amount(unit: unit, amount: debt),
+            allocated: Amount(unit: unit, amount: allocated), overdraftLimit: Amount(unit: unit, amount: overdraftLimit),
+            isOverLimit: isOverLimit)
+    }
+
+    /// Writes the mutable ledger fields back.
+    func save(_ db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                UPDATE budget SET remaining = ?, reserved = ?, spent = ?, debt = ?, is_over_limit = ?
+                WHERE tenant_id = ? AND scope_path = ? AND unit = ?
+                """
+        ).execute(arguments: [remaining, reserved, spent, debt, isOverLimit, tenantID, scopePath, unit.rawValue])
+    }
+
+    func insert(_ db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO budget (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            arguments: [
+                tenantID, scopePath, unit.rawValue, allocated, remaining, reserved, spent, debt, overdraftLimit,
+                isOverLimit, status, commitOveragePolicy?.rawValue, caps.flatMap { try? LedgerJSON.string($0) },
+            ])
+    }
+}

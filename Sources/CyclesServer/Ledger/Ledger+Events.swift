@@ -1,0 +1,81 @@
+public import CyclesProtocol
+import GRDB
+
+extension Ledger {
+    /// `POST /v1/events` (201): charge an actual amount without a reservation, atomically on every budgeted scope.
+    ///
+    /// Order: validation → subject tenant (403) → replay / mismatch → TENANT_CLOSED → no budget (404) or other unit
+    /// (400 UNIT_MISMATCH) → FROZEN/CLOSED (409) → overage policy. Events are not blocked by debt or over-limit
+    /// (protocol.md §16.28); `client_time_ms` is advisory and never used.
+    public func createEvent(_ request: EventCreateRequest, as identity: TenantIdentity) async throws
+        -> LedgerReply<EventCreateResponse>
+    {
+        try Self.validate(key: request.idempotencyKey)
+        try Self.validate(subject: request.subject)
+        try Self.validate(action: request.action)
+        try Self.validate(amount: request.actual, field: "actual")
+        try Self.validate(policy: request.overagePolicy)
+        try Self.validate(metrics: request.metrics)
+        if let clientTime = request.clientTimeMs, clientTime < 0 {
+            throw LedgerError.invalid("client_time_ms must not be negative")
+        }
+        try Self.checkSubjectTenant(request.subject, identity: identity)
+        var normalized = request
+        normalized.overagePolicy = request.overagePolicy ?? .allowIfAvailable
+        let hash = try Self.requestHash(normalized)
+        let key = request.idempotencyKey.rawValue
+        let tenant = identity.tenantID
+        let namespace = identity.namespace
+        let path = ScopePath(subject: request.subject)
+        let eventID = ids.eventID()
+        return try await write { db in
+            let now = self.now(namespace: namespace)
+            if let stored = try self.storedReply(db, tenant: tenant, endpoint: "event", key: key, now: now) {
+                let (status, body) = try self.replay(db, stored: stored, hash: hash, key: key, now: now)
+                return LedgerReply(status: status, body: body, tenant: tenant, replayed: true)
+            }
+            _ = try self.expireDue(db, namespace: namespace, now: now)
+            let tenantRecord = try TenantRecord.fetch(db, tenantID: tenant)
+            try tenantRecord?.requireOpen()
+            let budgets: [BudgetRecord]
+            switch try self.enforcement(db, tenant: tenant, path: path, unit: request.actual.unit, field: "actual") {
+            case .budgets(let found): budgets = found
+            case .unitMismatch(let error), .noBudget(let error): throw error
+            }
+            if let frozen = budgets.first(where: { $0.status == "FROZEN" }) {
+                throw LedgerError(.budgetFrozen, "Budget is frozen at scope \(frozen.scopePath)", tenant: tenant)
+            }
+            if let closed = budgets.first(where: { $0.status == "CLOSED" }) {
+                throw LedgerError(.budgetClosed, "Budget is closed at scope \(closed.scopePath)", tenant: tenant)
+            }
+            let policy = request.overagePolicy ?? tenantRecord?.defaultOveragePolicy ?? .allowIfAvailable
+            let result = try self.charge(
+                budgets, held: 0, actual: request.actual.amount, policy: policy, rejectAnyOverage: false,
+                tenant: tenant)
+            for budget in result.budgets { try budget.save(db) }
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO event (event_id, tenant_id, idempotency_key, subject_json, action_json, unit, actual,
+                      charged, overage_policy, scope_path, created_at_ms, metadata_json, metrics_json)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                eventID.rawValue, tenant, key, try LedgerJSON.string(request.subject),
+                try LedgerJSON.string(request.action), request.actual.unit.rawValue, request.actual.amount,
+                result.charged, policy.rawValue, path.description, now,
+                try request.metadata.map { try LedgerJSON.string($0) },
+                try request.metrics.map { try LedgerJSON.string($0) },
+            ])
+            let response = EventCreateResponse(
+                eventID: eventID,
+                charged: result.charged < request.actual.amount
+                    ? Amount(unit: request.actual.unit, amount: result.charged) : nil,
+                balances: result.budgets.map(\.balance))
+            let body = try LedgerJSON.data(response)
+            try self.storeReply(
+                db, tenant: tenant, endpoint: "event", key: key, hash: hash, status: 201, body: body,
+                reservationID: nil, now: now, retainMs: 7 * Self.dayMs)
+            return LedgerReply(status: 201, body: body, tenant: tenant, replayed: false)
+        }
+    }
+}

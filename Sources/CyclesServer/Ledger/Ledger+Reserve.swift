@@ -1,0 +1,188 @@
+public import CyclesProtocol
+import GRDB
+
+extension Ledger {
+    /// `POST /v1/reservations`, live or dry run.
+    ///
+    /// Order (protocol.md §11.2): validation → subject tenant (403) → idempotent replay / mismatch → TENANT_CLOSED →
+    /// derive scopes → FROZEN/CLOSED → over-limit → debt → remaining → no budget (UNIT_MISMATCH or 404) → mutate.
+    /// A dry run answers budget-state conditions with 200 DENY and never mutates or persists a reservation.
+    public func reserve(_ request: ReservationCreateRequest, as identity: TenantIdentity) async throws
+        -> LedgerReply<ReservationCreateResponse>
+    {
+        try Self.validate(key: request.idempotencyKey)
+        try Self.validate(subject: request.subject)
+        try Self.validate(action: request.action)
+        try Self.validate(amount: request.estimate, field: "estimate")
+        if let ttl = request.ttlMs, !ProtocolLimits.ttlMs.contains(ttl) {
+            throw LedgerError.invalid("ttl_ms must be between 1000 and 86400000")
+        }
+        if let grace = request.gracePeriodMs, !ProtocolLimits.gracePeriodMs.contains(grace) {
+            throw LedgerError.invalid("grace_period_ms must be between 0 and 60000")
+        }
+        try Self.validate(policy: request.overagePolicy)
+        try Self.checkSubjectTenant(request.subject, identity: identity)
+
+        // Schema defaults are applied before hashing, so omitting a field equals sending its default.
+        var normalized = request
+        normalized.ttlMs = request.ttlMs ?? ProtocolLimits.defaultTTLMs
+        normalized.gracePeriodMs = request.gracePeriodMs ?? ProtocolLimits.defaultGracePeriodMs
+        normalized.overagePolicy = request.overagePolicy ?? .allowIfAvailable
+        normalized.dryRun = request.dryRun ?? false
+        let hash = try Self.requestHash(normalized)
+        let key = request.idempotencyKey.rawValue
+        let tenant = identity.tenantID
+        let namespace = identity.namespace
+        let path = ScopePath(subject: request.subject)
+        let dryRun = request.dryRun ?? false
+        let newID = ids.reservationID()
+
+        return try await write { db in
+            let now = self.now(namespace: namespace)
+            if let stored = try self.storedReply(db, tenant: tenant, endpoint: "reserve", key: key, now: now) {
+                let (status, body) = try self.replay(db, stored: stored, hash: hash, key: key, now: now)
+                return LedgerReply(status: status, body: body, tenant: tenant, replayed: true)
+            }
+            // Stale holds must not decide this request: expire whatever is past its deadline first.
+            _ = try self.expireDue(db, namespace: namespace, now: now)
+            let tenantRecord = try TenantRecord.fetch(db, tenantID: tenant)
+            let response: ReservationCreateResponse
+            var reservationID: String?
+            var retainMs = Self.dayMs
+            if dryRun {
+                response = try self.dryRunResponse(
+                    db, request: request, tenant: tenant, tenantRecord: tenantRecord, path: path)
+            } else {
+                try tenantRecord?.requireOpen()
+                let budgets: [BudgetRecord]
+                switch try self.enforcement(db, tenant: tenant, path: path, unit: request.estimate.unit, field: "estimate") {
+                case .budgets(let found): budgets = found
+                case .unitMismatch(let error), .noBudget(let error): throw error
+                }
+                if let denial = self.denial(for: budgets, amount: request.estimate.amount, tenant: tenant) {
+                    throw denial.error
+                }
+                // Effective TTL: the request's, else the tenant default, capped (not rejected) by the tenant's
+                // maximum when it sets one.
+                var ttl = request.ttlMs ?? tenantRecord?.defaultTTLMs ?? ProtocolLimits.defaultTTLMs
+                if let maxTTL = tenantRecord?.maxTTLMs { ttl = min(ttl, maxTTL) }
+                let grace = request.gracePeriodMs ?? ProtocolLimits.defaultGracePeriodMs
+                // Overage policy resolution (protocol.md §16.13): request → tenant default → ALLOW_IF_AVAILABLE.
+                // The resolved value is frozen on the reservation; commit cannot change it.
+                let policy = request.overagePolicy ?? tenantRecord?.defaultOveragePolicy ?? .allowIfAvailable
+                var updated: [BudgetRecord] = []
+                for var budget in budgets {
+                    // remaining ≥ estimate was checked, so reserved + estimate ≤ allocated cannot overflow.
+                    budget.remaining -= request.estimate.amount
+                    budget.reserved += request.estimate.amount
+                    try budget.save(db)
+                    updated.append(budget)
+                }
+                let record = ReservationRecord(
+                    reservationID: newID, tenantID: tenant, namespace: namespace, status: .active,
+                    idempotencyKey: key, subject: request.subject, action: request.action,
+                    unit: request.estimate.unit, amount: request.estimate.amount, createdAtMs: now,
+                    expiresAtMs: now + ttl, graceMs: grace, overagePolicy: policy, scopePath: path.description,
+                    affectedScopes: path.affectedScopes, budgetedScopes: budgets.map(\.scopePath),
+                    metadata: request.metadata,
+                    maxExtensions: tenantRecord?.maxExtensions ?? ProtocolLimits.defaultMaxExtensions)
+                try record.insert(db)
+                reservationID = newID.rawValue
+                retainMs = max(ttl + grace, Self.dayMs)
+                let caps = self.caps(for: budgets)
+                response = ReservationCreateResponse(
+                    decision: caps == nil ? .allow : .allowWithCaps, reservationID: newID,
+                    reserved: request.estimate, expiresAtMs: record.expiresAtMs, remainingTTLMs: ttl,
+                    scopePath: path.description, affectedScopes: path.affectedScopes, caps: caps,
+                    balances: updated.map(\.balance))
+            }
+            let body = try LedgerJSON.data(response)
+            try self.storeReply(
+                db, tenant: tenant, endpoint: "reserve", key: key, hash: hash, status: 200, body: body,
+                reservationID: reservationID, now: now, retainMs: retainMs)
+            return LedgerReply(status: 200, body: body, tenant: tenant, replayed: false)
+        }
+    }
+
+    /// The dry-run evaluation: same checks as live, answered as 200 ALLOW/DENY without touching balances.
+    func dryRunResponse(
+        _ db: Database, request: ReservationCreateRequest, tenant: String, tenantRecord: TenantRecord?,
+        path: ScopePath
+    ) throws -> ReservationCreateResponse {
+        let evaluation = try evaluate(
+            db, tenant: tenant, tenantRecord: tenantRecord, path: path, estimate: request.estimate)
+        switch evaluation {
+        case .deny(let reason):
+            return ReservationCreateResponse(
+                decision: .deny, scopePath: path.description, affectedScopes: path.affectedScopes, reasonCode: reason)
+        case .allow(let budgets, let caps):
+            return ReservationCreateResponse(
+                decision: caps == nil ? .allow : .allowWithCaps, reserved: request.estimate,
+                scopePath: path.description, affectedScopes: path.affectedScopes, caps: caps,
+                balances: budgets.map(\.balance))
+        }
+    }
+
+    enum Evaluation {
+        case allow([BudgetRecord], Caps?)
+        case deny(DecisionReasonCode)
+    }
+
+    /// The non-mutating evaluation shared by dry run and decide: closed tenant → DENY TENANT_CLOSED; no budget in
+    /// any unit → DENY BUDGET_NOT_FOUND; budget only in another unit → 400 UNIT_MISMATCH (an error, not a DENY);
+    /// budget-state conditions → DENY with their reason code.
+    func evaluate(
+        _ db: Database, tenant: String, tenantRecord: TenantRecord?, path: ScopePath, estimate: Amount
+    ) throws -> Evaluation {
+        if tenantRecord?.isClosed == true { return .deny(.tenantClosed) }
+        switch try enforcement(db, tenant: tenant, path: path, unit: estimate.unit, field: "estimate") {
+        case .noBudget: return .deny(.budgetNotFound)
+        case .unitMismatch(let error): throw error
+        case .budgets(let budgets):
+            if let denial = denial(for: budgets, amount: estimate.amount, tenant: tenant) {
+                return .deny(denial.reason)
+            }
+            return .allow(budgets, caps(for: budgets))
+        }
+    }
+
+    /// `POST /v1/decide`: a preflight that never mutates and never answers 409 for budget state.
+    public func decide(_ request: DecisionRequest, as identity: TenantIdentity) async throws
+        -> LedgerReply<DecisionResponse>
+    {
+        try Self.validate(key: request.idempotencyKey)
+        try Self.validate(subject: request.subject)
+        try Self.validate(action: request.action)
+        try Self.validate(amount: request.estimate, field: "estimate")
+        try Self.checkSubjectTenant(request.subject, identity: identity)
+        let hash = try Self.requestHash(request)
+        let key = request.idempotencyKey.rawValue
+        let tenant = identity.tenantID
+        let namespace = identity.namespace
+        let path = ScopePath(subject: request.subject)
+        return try await write { db in
+            let now = self.now(namespace: namespace)
+            if let stored = try self.storedReply(db, tenant: tenant, endpoint: "decide", key: key, now: now) {
+                let (status, body) = try self.replay(db, stored: stored, hash: hash, key: key, now: now)
+                return LedgerReply(status: status, body: body, tenant: tenant, replayed: true)
+            }
+            _ = try self.expireDue(db, namespace: namespace, now: now)
+            let tenantRecord = try TenantRecord.fetch(db, tenantID: tenant)
+            let response: DecisionResponse
+            switch try self.evaluate(
+                db, tenant: tenant, tenantRecord: tenantRecord, path: path, estimate: request.estimate)
+            {
+            case .deny(let reason):
+                response = DecisionResponse(decision: .deny, reasonCode: reason, affectedScopes: path.affectedScopes)
+            case .allow(_, let caps):
+                response = DecisionResponse(
+                    decision: caps == nil ? .allow : .allowWithCaps, caps: caps, affectedScopes: path.affectedScopes)
+            }
+            let body = try LedgerJSON.data(response)
+            try self.storeReply(
+                db, tenant: tenant, endpoint: "decide", key: key, hash: hash, status: 200, body: body,
+                reservationID: nil, now: now, retainMs: Self.dayMs)
+            return LedgerReply(status: 200, body: body, tenant: tenant, replayed: false)
+        }
+    }
+}

@@ -1,0 +1,186 @@
+public import CyclesProtocol
+import GRDB
+
+/// Commit, release and extend. Order (protocol.md §11.2): lookup (404) → owner (403) → idempotent replay /
+/// mismatch → TENANT_CLOSED → EXPIRED 410 / COMMITTED-RELEASED 409 → (commit) unit 400 → deadline 410 (lazily
+/// expiring the row when past grace) → (extend) extension limit 409 → policy → mutate.
+extension Ledger {
+    /// Loads a reservation the principal may act on: 404 when it never existed, 403 when another tenant owns it.
+    func ownedReservation(_ db: Database, id: ReservationID, principal: Principal) throws -> ReservationRecord {
+        guard let record = try ReservationRecord.fetch(db, id: id.rawValue) else {
+            throw LedgerError(.notFound, "Reservation not found: \(id.rawValue)", tenant: principal.tenant?.tenantID)
+        }
+        if let identity = principal.tenant, identity.tenantID != record.tenantID {
+            throw LedgerError(
+                .forbidden, "Reservation \(id.rawValue) belongs to another tenant", tenant: identity.tenantID)
+        }
+        return record
+    }
+
+    /// The state errors shared by commit, release and extend, after the tenant guard.
+    func requireSettleable(_ record: ReservationRecord) throws {
+        switch record.status {
+        case .active: return
+        case .expired:
+            throw LedgerError(
+                .reservationExpired, "Reservation \(record.reservationID.rawValue) has expired", tenant: record.tenantID)
+        default:
+            throw LedgerError(
+                .reservationFinalized,
+                "Reservation \(record.reservationID.rawValue) is already \(record.status.rawValue)",
+                tenant: record.tenantID)
+        }
+    }
+
+    /// 410 past `deadline`; when the commit/release deadline (expiry + grace) has passed, the row is expired first
+    /// so the ledger never depends on sweeper timing (the expiry is kept: `write` commits before rethrowing).
+    func requireBeforeDeadline(_ db: Database, _ record: ReservationRecord, deadline: Int64, now: Int64) throws {
+        guard now > deadline else { return }
+        if now > record.deadlineMs { try expire(db, record, now: now) }
+        throw LedgerError(
+            .reservationExpired, "Reservation \(record.reservationID.rawValue) has expired", tenant: record.tenantID)
+    }
+
+    /// `POST /v1/reservations/{id}/commit`.
+    public func commit(_ id: ReservationID, _ request: CommitRequest, as identity: TenantIdentity) async throws
+        -> LedgerReply<CommitResponse>
+    {
+        try Self.validate(reservationID: id.rawValue)
+        try Self.validate(key: request.idempotencyKey)
+        try Self.validate(amount: request.actual, field: "actual")
+        try Self.validate(metrics: request.metrics)
+        let hash = try Self.requestHash(request)
+        let key = request.idempotencyKey.rawValue
+        let endpoint = "commit:\(id.rawValue)"
+        return try await write { db in
+            var record = try self.ownedReservation(db, id: id, principal: .tenant(identity))
+            let now = self.now(namespace: record.namespace)
+            if let stored = try self.storedReply(db, tenant: record.tenantID, endpoint: endpoint, key: key, now: now) {
+                let (status, body) = try self.replay(db, stored: stored, hash: hash, key: key, now: now)
+                return LedgerReply(status: status, body: body, tenant: record.tenantID, replayed: true)
+            }
+            try TenantRecord.fetch(db, tenantID: record.tenantID)?.requireOpen()
+            try self.requireSettleable(record)
+            guard request.actual.unit == record.unit else {
+                throw LedgerError(
+                    .unitMismatch,
+                    "actual.unit \(request.actual.unit.rawValue) does not match the reservation unit \(record.unit.rawValue)",
+                    tenant: record.tenantID)
+            }
+            try self.requireBeforeDeadline(db, record, deadline: record.deadlineMs, now: now)
+            let budgets = try self.budgets(
+                db, tenant: record.tenantID, scopes: record.budgetedScopes, unit: record.unit)
+            let result = try self.charge(
+                budgets, held: record.amount, actual: request.actual.amount, policy: record.overagePolicy,
+                rejectAnyOverage: true, tenant: record.tenantID)
+            for budget in result.budgets { try budget.save(db) }
+            record.status = .committed
+            record.committedAmount = result.charged
+            record.finalizedAtMs = now
+            record.committedMetadata = request.metadata
+            try record.saveTransition(db, from: .active, atMs: now)
+            let released = record.amount - result.charged
+            let response = CommitResponse(
+                charged: Amount(unit: record.unit, amount: result.charged),
+                released: released > 0 ? Amount(unit: record.unit, amount: released) : nil,
+                balances: result.budgets.map(\.balance))
+            let body = try LedgerJSON.data(response)
+            try self.storeReply(
+                db, tenant: record.tenantID, endpoint: endpoint, key: key, hash: hash, status: 200, body: body,
+                reservationID: id.rawValue, now: now, retainMs: nil)
+            return LedgerReply(status: 200, body: body, tenant: record.tenantID, replayed: false)
+        }
+    }
+
+    /// `POST /v1/reservations/{id}/release` (tenant key, or admin key on behalf of the owner).
+    public func release(_ id: ReservationID, _ request: ReleaseRequest, as principal: Principal) async throws
+        -> LedgerReply<ReleaseResponse>
+    {
+        try Self.validate(reservationID: id.rawValue)
+        try Self.validate(key: request.idempotencyKey)
+        if let reason = request.reason, reason.count > ProtocolLimits.releaseReasonMaxLength {
+            throw LedgerError.invalid("reason must be at most 256 characters")
+        }
+        let hash = try Self.requestHash(request)
+        let key = request.idempotencyKey.rawValue
+        let endpoint = "release:\(id.rawValue)"
+        return try await write { db in
+            var record = try self.ownedReservation(db, id: id, principal: principal)
+            let now = self.now(namespace: record.namespace)
+            if let stored = try self.storedReply(db, tenant: record.tenantID, endpoint: endpoint, key: key, now: now) {
+                let (status, body) = try self.replay(db, stored: stored, hash: hash, key: key, now: now)
+                return LedgerReply(status: status, body: body, tenant: record.tenantID, replayed: true)
+            }
+            try TenantRecord.fetch(db, tenantID: record.tenantID)?.requireOpen()
+            try self.requireSettleable(record)
+            try self.requireBeforeDeadline(db, record, deadline: record.deadlineMs, now: now)
+            var updated: [BudgetRecord] = []
+            for var budget in try self.budgets(
+                db, tenant: record.tenantID, scopes: record.budgetedScopes, unit: record.unit)
+            {
+                budget.reserved -= record.amount
+                budget.remaining += record.amount
+                try budget.save(db)
+                updated.append(budget)
+            }
+            record.status = .released
+            record.finalizedAtMs = now
+            try record.saveTransition(db, from: .active, atMs: now)
+            let response = ReleaseResponse(
+                released: Amount(unit: record.unit, amount: record.amount), balances: updated.map(\.balance))
+            let body = try LedgerJSON.data(response)
+            try self.storeReply(
+                db, tenant: record.tenantID, endpoint: endpoint, key: key, hash: hash, status: 200, body: body,
+                reservationID: id.rawValue, now: now, retainMs: nil)
+            return LedgerReply(status: 200, body: body, tenant: record.tenantID, replayed: false)
+        }
+    }
+
+    /// `POST /v1/reservations/{id}/extend`: new expiry = current expiry + `extend_by_ms` (not now + …), allowed
+    /// only while `now ≤ expires_at_ms` (grace does not count) and below the extension limit.
+    public func extend(_ id: ReservationID, _ request: ExtendRequest, as identity: TenantIdentity) async throws
+        -> LedgerReply<ExtendResponse>
+    {
+        try Self.validate(reservationID: id.rawValue)
+        try Self.validate(key: request.idempotencyKey)
+        guard ProtocolLimits.extendByMs.contains(request.extendByMs) else {
+            throw LedgerError.invalid("extend_by_ms must be between 1 and 86400000")
+        }
+        let hash = try Self.requestHash(request)
+        let key = request.idempotencyKey.rawValue
+        let endpoint = "extend:\(id.rawValue)"
+        return try await write { db in
+            let record = try self.ownedReservation(db, id: id, principal: .tenant(identity))
+            let now = self.now(namespace: record.namespace)
+            if let stored = try self.storedReply(db, tenant: record.tenantID, endpoint: endpoint, key: key, now: now) {
+                let (status, body) = try self.replay(db, stored: stored, hash: hash, key: key, now: now)
+                return LedgerReply(status: status, body: body, tenant: record.tenantID, replayed: true)
+            }
+            try TenantRecord.fetch(db, tenantID: record.tenantID)?.requireOpen()
+            try self.requireSettleable(record)
+            try self.requireBeforeDeadline(db, record, deadline: record.expiresAtMs, now: now)
+            guard record.extensionCount < record.maxExtensions else {
+                throw LedgerError(
+                    .maxExtensionsExceeded, "Maximum reservation extensions (\(record.maxExtensions)) reached",
+                    tenant: record.tenantID)
+            }
+            let newExpiry = record.expiresAtMs + request.extendByMs  // both bounded far below Int64.max
+            let deadline = newExpiry + record.graceMs
+            try db.cachedStatement(
+                sql: """
+                    UPDATE reservation SET expires_at_ms = ?, deadline_ms = ?, extension_count = extension_count + 1
+                    WHERE reservation_id = ?
+                    """
+            ).execute(arguments: [newExpiry, deadline, id.rawValue])
+            let budgets = try self.budgets(
+                db, tenant: record.tenantID, scopes: record.budgetedScopes, unit: record.unit)
+            let response = ExtendResponse(
+                expiresAtMs: newExpiry, remainingTTLMs: max(0, newExpiry - now), balances: budgets.map(\.balance))
+            let body = try LedgerJSON.data(response)
+            try self.storeReply(
+                db, tenant: record.tenantID, endpoint: endpoint, key: key, hash: hash, status: 200, body: body,
+                reservationID: id.rawValue, now: now, retainMs: nil)
+            return LedgerReply(status: 200, body: body, tenant: record.tenantID, replayed: false)
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import CyclesProtocol
+import Crypto
+import GRDB
+import Synchronization
+
+import Foundation
+
+/// The Cycles budget engine: an SQLite ledger (GRDB `DatabasePool`, WAL) that serves every runtime operation
+/// without a socket, namespaced so one database can hold many isolated tenant spaces (each with its own clock).
+///
+/// Concurrency model: every mutating request runs as **one** write transaction that holds all of its SQL, including
+/// the reads that decide the write (idempotency lookup, tenant status, budget rows), so SQLite's single writer
+/// serializes them and concurrent reserves can never oversubscribe a shared scope. The idempotent response is stored
+/// in that same transaction, so a lost response can always be recovered by retrying, and two concurrent requests with
+/// one key execute once (the second finds the first's stored answer and replays it). Pure reads use the pool's
+/// readers. Every deadline reads the namespace clock (`now(namespace:)`), never the wall clock directly.
+public final class Ledger: Sendable {
+    let pool: DatabasePool
+    let ids: IdentifierGenerator
+    /// Clock mode per namespace; a namespace absent here runs on the real clock.
+    let clocks = Mutex<[String: ClockMode]>([:])
+    /// SHA-256 of every API key → its tenant. Reloaded after every seed or namespace change, so authentication
+    /// costs no database round trip on the hot path.
+    let apiKeys = Mutex<[String: AuthEntry]>([:])
+    /// SHA-256 of every accepted admin key.
+    let adminKeyHashes = Mutex<Set<String>>([])
+    /// A temporary database file to delete on `close()` (used for `:memory:`).
+    let temporaryPath: String?
+
+    struct AuthEntry: Sendable {
+        var tenantID: String
+        var namespace: String
+        var active: Bool
+    }
+
+    /// Opens (creating if needed) the ledger at `databasePath`.
+    ///
+    /// `":memory:"` cannot back a `DatabasePool` (WAL needs a file and readers need their own connections), so it is
+    /// served by a fresh file in the temporary directory that `close()` deletes: same semantics as an in-memory
+    /// database (nothing survives), same concurrency model as a file database.
+    public init(databasePath: String = ":memory:", adminKey: String? = nil, deterministicIDSeed: UInt64? = nil)
+        throws
+    {
+        let path: String
+        if databasePath == ":memory:" || databasePath.isEmpty {
+            let directory = FileManager.default.temporaryDirectory.path
+            path = "\(directory)/cycles-ledger-\(RandomIdentifier.hex(byteCount: 8)).sqlite"
+            temporaryPath = path
+        } else {
+            path = databasePath
+            temporaryPath = nil
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.maximumReaderCount = 8
+        configuration.label = "cycles-ledger"
+        pool = try DatabasePool(path: path, configuration: configuration)
+        ids = IdentifierGenerator(seed: deterministicIDSeed)
+        try LedgerSchema.migrator().migrate(pool)
+        if let adminKey { adminKeyHashes.withLock { _ = $0.insert(Self.hash(adminKey)) } }
+        try reloadAuthentication()
+    }
+
+    /// Closes the database (after pending writes finish) and deletes a temporary file.
+    public func close() throws {
+        try pool.close()
+        if let temporaryPath {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporaryPath + suffix) }
+        }
+    }
+
+    /// A fresh request id (reproducible under `deterministicIDSeed`).
+    public func makeRequestID() -> String { ids.requestID() }
+
+    // MARK: - Authentication
+
+    /// Resolves an `X-Cycles-API-Key` to its tenant; 401 UNAUTHORIZED when missing, unknown or revoked.
+    public func authenticate(apiKey: String?) throws(LedgerError) -> TenantIdentity {
+        guard let apiKey, !apiKey.isEmpty else { throw LedgerError(.unauthorized, "Missing API key") }
+        let digest = Self.hash(apiKey)
+        guard let entry = apiKeys.withLock({ $0[digest] }) else {
+            throw LedgerError(.unauthorized, "Invalid API key")
+        }
+        guard entry.active else { throw LedgerError(.unauthorized, "API key is revoked") }
+        return TenantIdentity(tenantID: entry.tenantID, namespace: entry.namespace)
+    }
+
+    /// Whether `key` is an accepted `X-Admin-API-Key` (configured or seeded).
+    public func isAdminKey(_ key: String) -> Bool {
+        let digest = Self.hash(key)
+        return adminKeyHashes.withLock { $0.contains(digest) }
+    }
+
+    /// Adds an accepted admin key.
+    public func addAdminKey(_ key: String) {
+        let digest = Self.hash(key)
+        adminKeyHashes.withLock { _ = $0.insert(digest) }
+    }
+
+    /// Whether any admin key is configured.
+    public var hasAdminKey: Bool { adminKeyHashes.withLock { !$0.isEmpty } }
+
+    func reloadAuthentication() throws {
+        let rows = try pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT k.key_hash, k.tenant_id, k.status, t.namespace FROM api_key k JOIN tenant t USING (tenant_id)"
+            )
+        }
+        var table: [String: AuthEntry] = [:]
+        for row in rows {
+            table[row["key_hash"]] = AuthEntry(
+                tenantID: row["tenant_id"], namespace: row["namespace"], active: (row["status"] as String) == "ACTIVE")
+        }
+        apiKeys.withLock { $0 = table }
+    }
+
+    /// SHA-256 hex of a secret; keys are only ever stored and compared in this form.
+    static func hash(_ secret: String) -> String {
+        RandomIdentifier.hexString(SHA256.hash(data: Data(secret.utf8)))
+    }
+
+    /// SHA-256 hex of the canonical (sorted-key) JSON of a normalized request: the idempotency payload hash.
+    static func requestHash(_ value: some Encodable) throws -> String {
+        RandomIdentifier.hexString(SHA256.hash(data: try CyclesJSON.encode(value)))
+    }
+
+    // MARK: - Clock
+
+    /// The time the namespace's clock reads now (epoch ms).
+    public func now(namespace: String) -> Int64 {
+        let mode = clocks.withLock { $0[namespace] } ?? .real
+        return mode.now(wallClockMs: NamespaceClock.wallClockMs())
+    }
+
+    /// A snapshot of the namespace's clock.
+    public func clock(namespace: String) -> NamespaceClock {
+        let mode = clocks.withLock { $0[namespace] } ?? .real
+        return NamespaceClock(namespace: namespace, mode: mode, nowMs: mode.now(wallClockMs: NamespaceClock.wallClockMs()))
+    }
+
+    // MARK: - Transactions
+
+    /// Runs `body` as one write transaction. A `LedgerError` thrown by `body` is returned to the caller **after the
+    /// transaction commits**, so a lazy expiry performed before the error is kept; every other check throws before
+    /// any mutation, so committing is harmless. Any other error rolls the transaction back.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let result: Result<T, LedgerError> = try await pool.write { db in
+            do {
+                return .success(try body(db))
+            } catch let error as LedgerError {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+}

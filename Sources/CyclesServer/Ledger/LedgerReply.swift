@@ -1,0 +1,27 @@
+import CyclesProtocol
+
+public import Foundation
+
+/// The outcome of a ledger operation: the typed value plus the exact wire bytes and status, which an idempotent
+/// replay reproduces byte for byte (only `remaining_ttl_ms` is recomputed).
+public struct LedgerReply<Value: Sendable & Decodable>: Sendable {
+    /// The HTTP status (200, or 201 for events).
+    public var status: Int
+    /// The exact response body.
+    public var body: Data
+    /// The tenant the request acted for (for `X-Cycles-Tenant`).
+    public var tenant: String?
+    /// Whether this is a replay of an earlier success with the same idempotency key.
+    public var replayed: Bool
+
+    /// Creates a reply.
+    public init(status: Int, body: Data, tenant: String?, replayed: Bool) {
+        self.status = status
+        self.body = body
+        self.tenant = tenant
+        self.replayed = replayed
+    }
+
+    /// The body decoded.
+    public func value() throws -> Value { try CyclesJSON.decode(Value.self, from: body) }
+}

@@ -1,0 +1,115 @@
+import GRDB
+
+/// The SQLite schema of the ledger. Every row carries its tenant (and reservations their namespace), so one
+/// database can hold many isolated namespaces and two tenants never share a budget.
+enum LedgerSchema {
+    static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE namespace (name TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+                    INSERT INTO namespace (name) VALUES ('default');
+                    CREATE TABLE tenant (
+                        tenant_id TEXT PRIMARY KEY NOT NULL,
+                        namespace TEXT NOT NULL REFERENCES namespace(name) ON DELETE CASCADE,
+                        name TEXT,
+                        status TEXT NOT NULL,
+                        default_overage_policy TEXT,
+                        max_extensions INTEGER,
+                        default_ttl_ms INTEGER,
+                        max_ttl_ms INTEGER
+                    ) WITHOUT ROWID;
+                    CREATE INDEX tenant_namespace ON tenant(namespace);
+                    CREATE TABLE api_key (
+                        key_hash TEXT PRIMARY KEY NOT NULL,
+                        tenant_id TEXT NOT NULL REFERENCES tenant(tenant_id) ON DELETE CASCADE,
+                        name TEXT,
+                        status TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX api_key_tenant ON api_key(tenant_id);
+                    CREATE TABLE budget (
+                        tenant_id TEXT NOT NULL REFERENCES tenant(tenant_id) ON DELETE CASCADE,
+                        scope_path TEXT NOT NULL,
+                        unit TEXT NOT NULL,
+                        allocated INTEGER NOT NULL,
+                        remaining INTEGER NOT NULL,
+                        reserved INTEGER NOT NULL,
+                        spent INTEGER NOT NULL,
+                        debt INTEGER NOT NULL,
+                        overdraft_limit INTEGER NOT NULL,
+                        is_over_limit INTEGER NOT NULL,
+                        status TEXT NOT NULL,
+                        commit_overage_policy TEXT,
+                        caps_json TEXT,
+                        PRIMARY KEY (tenant_id, scope_path, unit)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE reservation (
+                        reservation_id TEXT PRIMARY KEY NOT NULL,
+                        tenant_id TEXT NOT NULL REFERENCES tenant(tenant_id) ON DELETE CASCADE,
+                        namespace TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        idempotency_key TEXT NOT NULL,
+                        subject_json TEXT NOT NULL,
+                        action_json TEXT NOT NULL,
+                        unit TEXT NOT NULL,
+                        amount INTEGER NOT NULL,
+                        committed_amount INTEGER,
+                        created_at_ms INTEGER NOT NULL,
+                        expires_at_ms INTEGER NOT NULL,
+                        grace_ms INTEGER NOT NULL,
+                        deadline_ms INTEGER NOT NULL,
+                        finalized_at_ms INTEGER,
+                        overage_policy TEXT NOT NULL,
+                        scope_path TEXT NOT NULL,
+                        affected_scopes_json TEXT NOT NULL,
+                        budgeted_scopes_json TEXT NOT NULL,
+                        metadata_json TEXT,
+                        committed_metadata_json TEXT,
+                        extension_count INTEGER NOT NULL,
+                        max_extensions INTEGER NOT NULL,
+                        workspace TEXT, app TEXT, workflow TEXT, agent TEXT, toolset TEXT
+                    ) WITHOUT ROWID;
+                    CREATE INDEX reservation_due ON reservation(namespace, status, deadline_ms);
+                    CREATE INDEX reservation_tenant_created ON reservation(tenant_id, created_at_ms);
+                    CREATE INDEX reservation_tenant_key ON reservation(tenant_id, idempotency_key);
+                    CREATE TABLE reservation_transition (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        reservation_id TEXT NOT NULL REFERENCES reservation(reservation_id) ON DELETE CASCADE,
+                        from_status TEXT,
+                        to_status TEXT NOT NULL,
+                        at_ms INTEGER NOT NULL
+                    );
+                    CREATE INDEX reservation_transition_reservation ON reservation_transition(reservation_id);
+                    CREATE TABLE idempotency (
+                        tenant_id TEXT NOT NULL REFERENCES tenant(tenant_id) ON DELETE CASCADE,
+                        endpoint TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        request_hash TEXT NOT NULL,
+                        http_status INTEGER NOT NULL,
+                        body BLOB NOT NULL,
+                        reservation_id TEXT,
+                        created_at_ms INTEGER NOT NULL,
+                        expires_at_ms INTEGER,
+                        PRIMARY KEY (tenant_id, endpoint, key)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE event (
+                        event_id TEXT PRIMARY KEY NOT NULL,
+                        tenant_id TEXT NOT NULL REFERENCES tenant(tenant_id) ON DELETE CASCADE,
+                        idempotency_key TEXT NOT NULL,
+                        subject_json TEXT NOT NULL,
+                        action_json TEXT NOT NULL,
+                        unit TEXT NOT NULL,
+                        actual INTEGER NOT NULL,
+                        charged INTEGER NOT NULL,
+                        overage_policy TEXT NOT NULL,
+                        scope_path TEXT NOT NULL,
+                        created_at_ms INTEGER NOT NULL,
+                        metadata_json TEXT,
+                        metrics_json TEXT
+                    ) WITHOUT ROWID;
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,38 @@
+import CyclesProtocol
+import GRDB
+
+/// A tenant row: status and the runtime settings that shape reservations.
+struct TenantRecord: Sendable {
+    var tenantID: String
+    var namespace: String
+    var status: String
+    var defaultOveragePolicy: CommitOveragePolicy?
+    var maxExtensions: Int?
+    var defaultTTLMs: Int64?
+    var maxTTLMs: Int64?
+
+    var isClosed: Bool { status == "CLOSED" }
+
+    static func fetch(_ db: Database, tenantID: String) throws -> TenantRecord? {
+        try Row.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT tenant_id, namespace, status, default_overage_policy, max_extensions, default_ttl_ms,
+                      max_ttl_ms FROM tenant WHERE tenant_id = ?
+                    """), arguments: [tenantID]
+        ).map { row in
+            TenantRecord(
+                tenantID: row["tenant_id"], namespace: row["namespace"], status: row["status"],
+                defaultOveragePolicy: (row["default_overage_policy"] as String?).map(CommitOveragePolicy.init(rawValue:)),
+                maxExtensions: row["max_extensions"], defaultTTLMs: row["default_ttl_ms"], maxTTLMs: row["max_ttl_ms"])
+        }
+    }
+
+    /// 409 TENANT_CLOSED for fresh mutations of a closed tenant's objects.
+    func requireOpen() throws {
+        if isClosed {
+            throw LedgerError(
+                .tenantClosed, "Tenant \(tenantID) is closed; owned objects are read-only", tenant: tenantID)
+        }
+    }
+}

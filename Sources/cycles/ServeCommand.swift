@@ -1,0 +1,83 @@
+import ArgumentParser
+import CyclesServer
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `cycles serve`: runs the reference server until Ctrl-C (or SIGTERM), then shuts down gracefully.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run a Cycles reference server backed by SQLite.")
+
+    @Option(help: "Interface to bind.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to bind (0 picks a free port and prints it).")
+    var port = 7878
+
+    @Option(help: "SQLite file; ':memory:' keeps nothing after exit.")
+    var database = ":memory:"
+
+    @Option(help: "Seed JSON file (tenants, API keys, budgets, admin key). Default: an embedded demo seed.")
+    var seed: String?
+
+    @Option(help: "Accept this X-Admin-API-Key on list, get and release.")
+    var adminKey: String?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "warning"
+
+    @Option(help: "Make reservation, event and request ids reproducible from this seed.")
+    var seedIDs: UInt64?
+
+    func run() async throws {
+        // Line-buffer stdout so the URL and key appear immediately even when piped to a file or another process.
+        setvbuf(stdout, nil, _IOLBF, 0)
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let document: SeedDocument
+        if let seed {
+            do {
+                document = try SeedDocument.load(contentsOf: seed)
+            } catch let error as SeedError {
+                throw ValidationError("invalid seed: \(error)")
+            }
+        } else {
+            document = .demo
+        }
+        let server: ReferenceServer
+        do {
+            server = try await ReferenceServer.start(
+                .init(
+                    host: host, port: port, databasePath: database, seed: document, adminKey: adminKey,
+                    logLevel: level, deterministicIDSeed: seedIDs))
+        } catch let error as LedgerError {
+            throw ValidationError("cannot apply seed\(seed.map { " \($0)" } ?? ""): \(error.message)")
+        }
+        print("Cycles server listening on \(server.baseURL)")
+        if seed == nil, let tenant = document.tenants.first, let key = tenant.apiKeys.first {
+            print("Demo tenant: \(tenant.tenantID)   API key: \(key.key)")
+            if let admin = document.adminKey { print("Admin key: \(admin)") }
+            print("Try: curl -s '\(server.baseURL)/v1/balances?tenant=\(tenant.tenantID)' -H 'X-Cycles-API-Key: \(key.key)'")
+        } else {
+            print("Seeded \(document.tenants.count) tenant(s) and \(document.budgets.count) budget(s) from \(seed ?? "")")
+        }
+        print("Press Ctrl-C to stop.")
+        await Self.waitForTerminationSignal()
+        print("Shutting down…")
+        await server.stop()
+    }
+
+    /// Suspends until SIGINT or SIGTERM arrives. The signals are turned into a stream so the server can stop
+    /// gracefully (in-flight writes commit) instead of the process dying mid-transaction.
+    static func waitForTerminationSignal() async {
+        let (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
+        SignalRelay.install(continuation)
+        for await _ in stream { break }
+    }
+}

@@ -35,8 +35,6 @@ struct ServeCommand: AsyncParsableCommand {
     var seedIDs: UInt64?
 
     func run() async throws {
-        // Line-buffer stdout so the URL and key appear immediately even when piped to a file or another process.
-        setvbuf(stdout, nil, _IOLBF, 0)
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -68,6 +66,8 @@ struct ServeCommand: AsyncParsableCommand {
             print("Seeded \(document.tenants.count) tenant(s) and \(document.budgets.count) budget(s) from \(seed ?? "")")
         }
         print("Press Ctrl-C to stop.")
+        // Flush now so the URL and key appear immediately even when stdout is a pipe or a file.
+        fflush(nil)
         await Self.waitForTerminationSignal()
         print("Shutting down…")
         await server.stop()

@@ -102,6 +102,7 @@ struct PrecedenceTests {
         // tenant:acme has USD, so USD is enforced there and the TOKENS-only workspace is skipped.
         #expect(try await ledger.reserveValue(tokens).balances?.map(\.scopePath) == ["tenant:acme"])
         var onlyTokens = tokens
+        onlyTokens.idempotencyKey = .random()
         onlyTokens.subject = Subject(workspace: "tok")
         await expectLedgerError(.notFound) { _ = try await ledger.reserve(onlyTokens, as: Fixture.acme) }
         await expectLedgerError(.unitMismatch) {

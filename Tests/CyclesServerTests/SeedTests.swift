@@ -1,6 +1,7 @@
 import CyclesProtocol
 import CyclesServer
 import Foundation
+import GRDB
 import Testing
 
 struct SeedTests {
@@ -105,16 +106,28 @@ struct NamespaceTests {
         try ledger.close()
     }
 
-    @Test("Invariant checker reports a broken ledger identity")
+    @Test("Invariant checker: clean ledger passes; tampered rows are reported by kind")
     func invariantChecker() async throws {
-        var seed = Fixture.seed()
-        seed.budgets[0].spent = 10
-        seed.budgets[0].debt = 5
-        let ledger = try await Fixture.ledger(seed)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("inv-\(UUID().uuidString).sqlite").path
+        let ledger = try Ledger(databasePath: path)
+        try await ledger.applySeed(Fixture.seed())
+        let id = try #require(try await ledger.reserveValue(Fixture.reserve(100)).reservationID)
         #expect(try await ledger.checkInvariants().isEmpty)
-        _ = try await ledger.reserveValue(Fixture.reserve(100))
-        #expect(try await ledger.checkInvariants(namespace: "default").isEmpty)
+        // Tamper behind the engine's back through a second connection.
+        let tamper = try DatabaseQueue(path: path)
+        try await tamper.write { db in
+            try db.execute(sql: "UPDATE budget SET spent = spent + 1 WHERE scope_path = 'tenant:acme' AND unit = 'USD_MICROCENTS'")
+            try db.execute(
+                sql: "UPDATE budget SET reserved = reserved + 7, remaining = remaining - 7 WHERE scope_path = 'tenant:acme/agent:bot'")
+            try db.execute(
+                sql: "INSERT INTO reservation_transition (reservation_id, from_status, to_status, at_ms) VALUES (?, 'COMMITTED', 'ACTIVE', 0)",
+                arguments: [id.rawValue])
+        }
+        try tamper.close()
+        let kinds = Set(try await ledger.checkInvariants(namespace: "default").map(\.kind))
+        #expect(kinds == ["ledger_identity", "reserved_mismatch", "illegal_transition"])
         try ledger.close()
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     @Test("Deterministic ids: the same seed gives the same reservation ids")

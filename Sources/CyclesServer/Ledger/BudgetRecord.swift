@@ -46,7 +46,9 @@ struct BudgetRecord: Sendable, Hashable {
         reserved = 0
         remaining = seed.allocated &- spent &- debt
         overdraftLimit = seed.overdraftLimit ?? 0
-        isOverLimit = seed.isOverLimit ?? (debt > overdraftLimit)
+        // Seeds state the flag explicitly (default false), so a seeded debt without an overdraft limit exercises
+        // DEBT_OUTSTANDING rather than being folded into over-limit.
+        isOverLimit = seed.isOverLimit ?? false
         status = seed.status ?? "ACTIVE"
         commitOveragePolicy = seed.commitOveragePolicy
         caps = seed.caps

@@ -36,6 +36,8 @@ extension Ledger {
         let path = ScopePath(subject: request.subject)
         let dryRun = request.dryRun ?? false
         let newID = ids.reservationID()
+        let encoded = try ReservationRecord.EncodedColumns(
+            subject: request.subject, action: request.action, metadata: request.metadata)
 
         return try await write { db in
             let now = self.now(namespace: namespace)
@@ -86,7 +88,7 @@ extension Ledger {
                     affectedScopes: path.affectedScopes, budgetedScopes: budgets.map(\.scopePath),
                     metadata: request.metadata,
                     maxExtensions: tenantRecord?.maxExtensions ?? ProtocolLimits.defaultMaxExtensions)
-                try record.insert(db)
+                try record.insert(db, encoded: encoded)
                 reservationID = newID.rawValue
                 retainMs = max(ttl + grace, Self.dayMs)
                 let caps = self.caps(for: budgets)

@@ -75,8 +75,8 @@ struct ReservationRecord: Sendable, Hashable {
         finalizedAtMs = row["finalized_at_ms"]
         overagePolicy = CommitOveragePolicy(rawValue: row["overage_policy"])
         scopePath = row["scope_path"]
-        affectedScopes = try LedgerJSON.decode([String].self, from: row["affected_scopes_json"])
-        budgetedScopes = try LedgerJSON.decode([String].self, from: row["budgeted_scopes_json"])
+        affectedScopes = Self.split(row["affected_scopes"])
+        budgetedScopes = Self.split(row["budgeted_scopes"])
         metadata = try (row["metadata_json"] as String?).map { try LedgerJSON.decode([String: JSONValue].self, from: $0) }
         committedMetadata = try (row["committed_metadata_json"] as String?).map {
             try LedgerJSON.decode([String: JSONValue].self, from: $0)
@@ -91,22 +91,40 @@ struct ReservationRecord: Sendable, Hashable {
         ).map(ReservationRecord.init(row:))
     }
 
-    func insert(_ db: Database) throws {
+    /// Scope lists are stored comma-joined: scope values are limited to `[a-zA-Z0-9_.-]`, so a comma never
+    /// occurs inside one, and this keeps JSON encoding off the write path.
+    static func join(_ scopes: [String]) -> String { scopes.joined(separator: ",") }
+    static func split(_ text: String) -> [String] { text.split(separator: ",").map(String.init) }
+
+    /// The JSON columns, encoded ahead of time so the write transaction (the serialized section) stays short.
+    struct EncodedColumns: Sendable {
+        var subject: String
+        var action: String
+        var metadata: String?
+
+        init(subject: Subject, action: Action, metadata: [String: JSONValue]?) throws {
+            self.subject = try LedgerJSON.string(subject)
+            self.action = try LedgerJSON.string(action)
+            self.metadata = try metadata.map { try LedgerJSON.string($0) }
+        }
+    }
+
+    func insert(_ db: Database, encoded: EncodedColumns) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO reservation (reservation_id, tenant_id, namespace, status, idempotency_key, subject_json,
                   action_json, unit, amount, committed_amount, created_at_ms, expires_at_ms, grace_ms, deadline_ms,
-                  finalized_at_ms, overage_policy, scope_path, affected_scopes_json, budgeted_scopes_json,
+                  finalized_at_ms, overage_policy, scope_path, affected_scopes, budgeted_scopes,
                   metadata_json, committed_metadata_json, extension_count, max_extensions,
                   workspace, app, workflow, agent, toolset)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             reservationID.rawValue, tenantID, namespace, status.rawValue, idempotencyKey,
-            try LedgerJSON.string(subject), try LedgerJSON.string(action), unit.rawValue, amount, committedAmount,
+            encoded.subject, encoded.action, unit.rawValue, amount, committedAmount,
             createdAtMs, expiresAtMs, graceMs, deadlineMs, finalizedAtMs, overagePolicy.rawValue, scopePath,
-            try LedgerJSON.string(affectedScopes), try LedgerJSON.string(budgetedScopes),
-            try metadata.map { try LedgerJSON.string($0) }, try committedMetadata.map { try LedgerJSON.string($0) },
+            Self.join(affectedScopes), Self.join(budgetedScopes), encoded.metadata,
+            try committedMetadata.map { try LedgerJSON.string($0) },
             extensionCount, maxExtensions, subject.workspace?.lowercased(), subject.app?.lowercased(),
             subject.workflow?.lowercased(), subject.agent?.lowercased(), subject.toolset?.lowercased(),
         ])

@@ -1,4 +1,5 @@
 import CyclesConformance
+import CyclesServer
 import Testing
 
 /// Proves the checks can fail: each defect of the proxy must make exactly the expected check IDs fail.

@@ -1,5 +1,6 @@
 import CyclesConformance
 import CyclesProtocol
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore

@@ -357,13 +357,16 @@ extension ConformanceCatalogue {
             "Events: no budget answers 404 NOT_FOUND, wrong unit 400 UNIT_MISMATCH, REJECT over remaining 409 BUDGET_EXCEEDED",
             spec: "§8 createEvent"
         ) { context in
-            let tenant = try await context.fixture(.single(allocated: 1_000)).tenant
+            let tenant = try await context.fixture(.budgets(BudgetPlan("workspace:w1", allocated: 1_000))).tenant
             try context.expectError(
-                try await context.event(tenant, actual: 10, below: "workspace:none"), 404, .notFound)
+                try await context.event(tenant, actual: 10, below: "workspace:other"), 404, .notFound)
             try context.expectError(
-                try await context.event(tenant, actual: 10, unit: .usdMicrocents), 400, .unitMismatch)
+                try await context.event(tenant, actual: 10, unit: .usdMicrocents, below: "workspace:w1"), 400,
+                .unitMismatch)
             try context.expectError(
-                try await context.event(tenant, actual: 5_000, extra: ["overage_policy": "REJECT"]), 409, .budgetExceeded)
+                try await context.event(
+                    tenant, actual: 5_000, below: "workspace:w1", extra: ["overage_policy": "REJECT"]), 409,
+                .budgetExceeded)
         },
         ConformanceCheck(
             "SRV-ERR-030", .must, .errors,

@@ -97,6 +97,19 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Examples (built in CI so they cannot rot): basic usage, the guard + low-level API, streaming, errors.
+        .executableTarget(
+            name: "BasicUsageExample", dependencies: ["Cycles"], path: "Examples/BasicUsage",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "GuardUsageExample", dependencies: ["Cycles"], path: "Examples/GuardUsage",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "StreamingExample", dependencies: ["Cycles"], path: "Examples/Streaming",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "ErrorHandlingExample", dependencies: ["Cycles"], path: "Examples/ErrorHandling",
+            swiftSettings: strictSettings),
         .testTarget(
             name: "CyclesProtocolTests",
             dependencies: ["CyclesProtocol"],

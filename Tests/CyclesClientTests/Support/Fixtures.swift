@@ -1,0 +1,80 @@
+import Cycles
+import Testing
+import Logging
+import Synchronization
+
+/// Collects heartbeat events.
+final class HeartbeatRecorder: Sendable {
+    private let events = Mutex<[HeartbeatEvent]>([])
+    var all: [HeartbeatEvent] { events.withLock { $0 } }
+    func record(_ event: HeartbeatEvent) { events.withLock { $0.append(event) } }
+
+    /// Waits (bounded) until an event of `kind` was recorded.
+    func waitFor(_ kind: HeartbeatEvent.Kind) async throws -> HeartbeatEvent? {
+        for _ in 0..<1000 {
+            if let event = all.first(where: { $0.kind == kind }) { return event }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        return nil
+    }
+}
+
+/// A client wired to a scripted server with a virtual clock and captured logs.
+struct ScriptedFixture {
+    let server: ScriptedServer
+    let client: CyclesClient
+    let clock: TestClock
+    let logs: LogCapture
+    let heartbeats: HeartbeatRecorder
+
+    static func make(
+        immediateSleeps: Int = .max, heartbeat: Bool = false, retry: RetryPolicy = RetryPolicy(jitter: 0),
+        timeout: Duration = .milliseconds(1000), tenant: String? = "acme"
+    ) async throws -> ScriptedFixture {
+        let server = try await ScriptedServer.start()
+        let clock = TestClock(immediateSleeps: immediateSleeps)
+        let logs = LogCapture()
+        let heartbeats = HeartbeatRecorder()
+        let config = CyclesConfig(
+            baseURL: server.baseURL + "/", apiKey: "test-key", subjectDefaults: Subject(tenant: tenant),
+            connectTimeout: timeout, readTimeout: timeout, retry: retry, heartbeatEnabled: heartbeat,
+            heartbeatObserver: { heartbeats.record($0) }, logger: logs.logger(), clock: clock)
+        return ScriptedFixture(
+            server: server, client: CyclesClient(config: config), clock: clock, logs: logs, heartbeats: heartbeats)
+    }
+}
+
+/// Canned protocol bodies.
+enum Bodies {
+    static func reservation(
+        id: String = "rsv_1", decision: String = "ALLOW", remainingTTLMs: Int64? = nil, expiresAtMs: Int64 = 1_800_000_000_000
+    ) -> String {
+        let remaining = remainingTTLMs.map { #","remaining_ttl_ms":\#($0)"# } ?? ""
+        return #"{"decision":"\#(decision)","reservation_id":"\#(id)","reserved":{"unit":"USD_MICROCENTS","amount":5000},"expires_at_ms":\#(expiresAtMs)\#(remaining),"scope_path":"tenant:acme","affected_scopes":["tenant:acme"]}"#
+    }
+
+    static let committed = #"{"status":"COMMITTED","charged":{"unit":"USD_MICROCENTS","amount":4000},"released":{"unit":"USD_MICROCENTS","amount":1000}}"#
+    static let released = #"{"status":"RELEASED","released":{"unit":"USD_MICROCENTS","amount":5000}}"#
+    static let eventApplied = #"{"status":"APPLIED","event_id":"evt_1"}"#
+
+    static func extended(expiresAtMs: Int64 = 1_800_000_060_000, remainingTTLMs: Int64? = 10_000) -> String {
+        let remaining = remainingTTLMs.map { #","remaining_ttl_ms":\#($0)"# } ?? ""
+        return #"{"status":"ACTIVE","expires_at_ms":\#(expiresAtMs)\#(remaining)}"#
+    }
+}
+
+let llmAction = Action(kind: "llm.completion", name: "openai:gpt-4o-mini")
+
+/// Commits `reservation` and returns the `CyclesError` it threw (`nil` on success). A `~Copyable` guard cannot
+/// be captured by `#expect(throws:)`'s closure, hence this helper.
+func commitError(_ reservation: consuming ReservationGuard, actual: Amount) async -> CyclesError? {
+    do {
+        try await reservation.commit(actual: actual)
+        return nil
+    } catch let error as CyclesError {
+        return error
+    } catch {
+        Issue.record("unexpected error \(error)")
+        return nil
+    }
+}

@@ -44,12 +44,16 @@ public final class ReferenceServer: Sendable {
         let exchange = HTTPExchange(ledger: ledger, maximumBodySize: configuration.maximumBodySize)
         let router = Router()
         router.add(middleware: ProtocolErrorMiddleware(exchange: exchange))
+        // Mock controls: the `/__cycles` routes, and fault injection + journal around the runtime routes.
+        MockControlRoutes.register(on: router, ledger: ledger, controls: MockControls(hooks: MockLedgerHooks(ledger: ledger)))
         configuration.configureRouter?(router, ledger)
         RuntimeRoutes.register(on: router, exchange: exchange)
 
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let application = Application(
             router: router,
+            // Lets the fault middleware close a connection without writing an answer (drop faults).
+            server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionDropHandler()])),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "cycles-server"),
             onServerRunning: { channel in

@@ -1,0 +1,43 @@
+import CyclesProtocol
+
+/// The few places the control routes read ledger types directly.
+extension MockControlRoutes {
+    /// The clock answer for a namespace.
+    func clockBody(namespace: String) async throws -> ClockBody {
+        let clock = ledger.clock(namespace: namespace)
+        switch clock.mode {
+        case .real: return ClockBody(mode: "real", nowMs: clock.nowMs)
+        case .frozen(let atMs): return ClockBody(mode: "frozen", atMs: atMs, nowMs: clock.nowMs)
+        case .offset(let ms): return ClockBody(mode: "offset", offsetMs: ms, nowMs: clock.nowMs)
+        }
+    }
+
+    /// Maps an engine error to the control API's answer.
+    static func classify(_ error: any Error) -> ControlAPIError {
+        if let error = error as? LedgerError {
+            return ControlAPIError(status: error.httpStatus, code: error.code, message: error.message)
+        }
+        if let error = error as? SeedError {
+            return .invalidRequest(error.description)
+        }
+        return ControlAPIError(status: 500, code: .internalError, message: "Control operation failed: \(error)")
+    }
+}
+
+extension MockLedgerHooks {
+    /// Hooks backed by a ledger: API keys resolve through its key table, the mock machinery is active only
+    /// while an admin key is configured (`X-Cycles-Mock-Fault` lets any caller break its own requests, so a
+    /// server without a control plane must ignore it), and injected errors get the ledger's request ids.
+    public init(ledger: Ledger) {
+        self.init(
+            resolveAPIKey: { apiKey in
+                guard let identity = try? ledger.authenticate(apiKey: apiKey) else { return nil }
+                return (identity.tenantID, identity.namespace)
+            },
+            expireReservation: { reservationID in
+                try await ledger.forceExpire(reservationID: ReservationID(reservationID))
+            },
+            controlPlaneEnabled: { ledger.hasAdminKey },
+            makeRequestID: { ledger.makeRequestID() })
+    }
+}

@@ -5,15 +5,27 @@ import CyclesServer
 struct ConformanceHarness {
     static let adminKey = "admin-conformance-0123456789"
 
+    /// How fixtures reach the server: over HTTP through the `/__cycles` control API (what the CLI uses), or
+    /// straight into the ledger.
+    enum ProvisionerKind: String, CaseIterable, Sendable {
+        case controlAPI
+        case ledger
+    }
+
     let server: ReferenceServer
     let client: WireClient
     let provisioner: any Provisioner
 
     /// Starts a server on an ephemeral port with an in-memory ledger.
-    static func start() async throws -> ConformanceHarness {
+    static func start(_ kind: ProvisionerKind = .controlAPI) async throws -> ConformanceHarness {
         let server = try await ReferenceServer.start(ReferenceServerConfiguration(adminKey: adminKey))
         let client = WireClient(baseURL: server.baseURL)
-        return ConformanceHarness(server: server, client: client, provisioner: LedgerProvisioner(ledger: server.ledger))
+        let provisioner: any Provisioner =
+            switch kind {
+            case .controlAPI: ControlAPIProvisioner(client: client, adminKey: adminKey)
+            case .ledger: LedgerProvisioner(ledger: server.ledger)
+            }
+        return ConformanceHarness(server: server, client: client, provisioner: provisioner)
     }
 
     /// A runner that never sleeps in real time (time moves only through the namespace clocks).

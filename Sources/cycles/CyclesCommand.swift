@@ -6,5 +6,5 @@ struct CyclesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cycles",
         abstract: "Budget enforcement for AI agents: a Cycles reference server and tools.",
-        subcommands: [ServeCommand.self, BenchCommand.self])
+        subcommands: [ServeCommand.self, BenchCommand.self, ConformanceCommand.self])
 }

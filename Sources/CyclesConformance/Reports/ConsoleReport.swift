@@ -1,0 +1,89 @@
+/// Renders a report for a terminal: a table per level (MUST / SHOULD / MAY) grouped by section, then the
+/// details of every failure with its `curl`, then the totals.
+public enum ConsoleReport {
+    /// The full text.
+    public static func render(_ report: ConformanceReport) -> String {
+        var lines: [String] = []
+        lines.append("Cycles conformance \(report.kitVersion) (protocol \(report.protocolVersion))")
+        lines.append(
+            "target \(report.target) · profile \(report.profile.rawValue) · provisioner \(report.provisioner) "
+                + "· seed \(report.seed)")
+        for level in ConformanceLevel.allCases {
+            let checks = report.checks.filter { $0.level == level }
+            guard !checks.isEmpty else { continue }
+            let counts = count(checks)
+            lines.append("")
+            lines.append("\(level.rawValue) (\(counts))")
+            for section in CheckSection.allCases {
+                let inSection = checks.filter { $0.section == section }
+                guard !inSection.isEmpty else { continue }
+                lines.append("  \(section.title)")
+                for check in inSection {
+                    var line =
+                        "    \(label(check.status).padding(to: 6)) \(check.id.padding(to: 16)) \(check.title)"
+                    if check.status == .skip, let reason = check.evidence.message { line += " — skipped: \(reason)" }
+                    if check.status == .expectedFail { line += " — expected failure" }
+                    lines.append(line)
+                }
+            }
+        }
+        let failed = report.checks.filter { $0.status == .fail }
+        if !failed.isEmpty {
+            lines.append("")
+            lines.append("Failures")
+            for check in failed {
+                lines.append("")
+                lines.append("✗ \(check.id) [\(check.level.rawValue)] \(check.title)")
+                for detail in failureDetail(check).split(separator: "\n", omittingEmptySubsequences: false) {
+                    lines.append("    " + detail)
+                }
+            }
+        }
+        lines.append("")
+        lines.append(
+            "Total: \(count(report.checks)) in \(report.durationMs) ms"
+                + (report.hasMustFailures ? " — MUST checks failed" : ""))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Sent / received / expected / why, and the `curl` that reproduces the failing call.
+    public static func failureDetail(_ check: CheckResult) -> String {
+        var lines: [String] = []
+        let evidence = check.evidence
+        lines.append("what: \(evidence.message ?? "failed")")
+        if let expected = evidence.expected { lines.append("expected: \(expected)") }
+        lines.append("spec: \(evidence.spec ?? check.spec)")
+        if let exchange = evidence.failingExchange ?? evidence.exchanges.last {
+            lines.append("sent: \(exchange.request)" + (exchange.requestBody.map { " \($0)" } ?? ""))
+            lines.append("received: \(exchange.status) \(exchange.responseBody.prefix(600))")
+            lines.append("reproduce: \(exchange.curl)")
+        }
+        for note in evidence.notes { lines.append("note: \(note)") }
+        return lines.joined(separator: "\n")
+    }
+
+    static func label(_ status: CheckStatus) -> String {
+        switch status {
+        case .pass: "PASS"
+        case .fail: "FAIL"
+        case .skip: "SKIP"
+        case .expectedFail: "XFAIL"
+        }
+    }
+
+    static func count(_ checks: [CheckResult]) -> String {
+        let pass = checks.filter { $0.status == .pass }.count
+        let fail = checks.filter { $0.status == .fail }.count
+        let skip = checks.filter { $0.status == .skip }.count
+        let expected = checks.filter { $0.status == .expectedFail }.count
+        var text = "\(pass) passed, \(fail) failed, \(skip) skipped"
+        if expected > 0 { text += ", \(expected) expected failures" }
+        return text
+    }
+}
+
+extension String {
+    func padding(to width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

@@ -1,0 +1,164 @@
+import ArgumentParser
+import CyclesConformance
+import CyclesProtocol
+import Foundation
+
+/// `cycles conformance …`: certify a Cycles server against the conformance kit.
+struct ConformanceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conformance",
+        abstract: "Check a Cycles server against the protocol conformance catalogue.",
+        subcommands: [Server.self, Catalogue.self])
+
+    /// `cycles conformance server --url URL …`
+    struct Server: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the checks against a running server; exits non-zero when a MUST check fails.")
+
+        /// How fixtures are provisioned.
+        enum ProvisionerChoice: String, ExpressibleByArgument, CaseIterable {
+            case auto, control, admin, none
+        }
+
+        /// The profile, as an argument (mirrors ``ConformanceProfile``).
+        enum ProfileChoice: String, ExpressibleByArgument, CaseIterable {
+            case must, should, all
+
+            var profile: ConformanceProfile { ConformanceProfile(rawValue: rawValue) ?? .should }
+        }
+
+        @Option(help: "Base URL of the server, e.g. http://127.0.0.1:7878.")
+        var url: String
+
+        @Option(name: .customLong("api-key"), help: "A tenant API key; used for the reachability preflight.")
+        var apiKey: String?
+
+        @Option(name: .customLong("admin-key"), help: "The operator key (X-Admin-API-Key), needed to provision fixtures.")
+        var adminKey: String?
+
+        @Option(help: "Which levels to run: must, should (MUST + SHOULD) or all.")
+        var profile: ProfileChoice = .should
+
+        @Option(parsing: .upToNextOption, help: "Run only these check IDs or ID prefixes (e.g. SRV-IDEM-003 SRV-CONC).")
+        var only: [String] = []
+
+        @Option(help: "Write a JUnit XML report to this file.")
+        var junit: String?
+
+        @Option(help: "Write a JSON report to this file.")
+        var json: String?
+
+        @Option(name: .customLong("expected-failures"), help: "File of check IDs this server is known to fail.")
+        var expectedFailures: String?
+
+        @Option(help: "How to create tenants and budgets: auto (control API, else admin API), control, admin, none.")
+        var provisioner: ProvisionerChoice = .auto
+
+        @Option(help: "Seed of the randomized workload (printed in every report).")
+        var seed: UInt64?
+
+        @Option(help: "How many checks run at once.")
+        var parallel: Int = 8
+
+        @Flag(name: .customLong("no-real-time-waits"), help: "Skip expiry checks instead of waiting when the server has no controllable clock.")
+        var noRealTimeWaits = false
+
+        @Flag(help: "Keep the namespaces created on the control API (to inspect state or replay curl commands).")
+        var keepFixtures = false
+
+        func validate() throws {
+            guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                throw ValidationError("--url must start with http:// or https:// (got \(url))")
+            }
+            guard parallel >= 1 else { throw ValidationError("--parallel must be at least 1") }
+            let unknown = only.filter { id in !ConformanceCatalogue.all.contains { $0.id == id || $0.id.hasPrefix(id + "-") } }
+            guard unknown.isEmpty else {
+                throw ValidationError("--only: no check matches \(unknown.joined(separator: ", ")); see `cycles conformance catalogue`")
+            }
+        }
+
+        func run() async throws {
+            let client = WireClient(baseURL: url)
+            do {
+                let code = try await execute(client)
+                await client.shutdown()
+                if code != 0 { throw ExitCode(code) }
+            } catch {
+                await client.shutdown()
+                throw error
+            }
+        }
+
+        private func execute(_ client: WireClient) async throws -> Int32 {
+            var expected = ExpectedFailures()
+            if let path = expectedFailures {
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                    throw ValidationError("--expected-failures: cannot read \(path)")
+                }
+                expected = ExpectedFailures(parsing: text)
+                for id in expected.unknownIDs(in: ConformanceCatalogue.descriptors) {
+                    printError("warning: \(path) lists \(id), which is not in the catalogue")
+                }
+            }
+            if let apiKey {
+                let probe = try await client.send(
+                    WireRequest(method: "GET", path: "/v1/reservations?limit=1", headers: [WireHeader(CyclesHeader.apiKey, apiKey)]))
+                printError("preflight: GET /v1/reservations with --api-key → \(probe.status)")
+            }
+            let chosen = try await makeProvisioner(client)
+            let options = RunOptions(
+                adminKey: adminKey, allowsRealTimeWaits: !noRealTimeWaits, seed: seed ?? UInt64.random(in: 1...999_999),
+                parallelism: parallel)
+            let checks = ConformanceCatalogue.select(profile: profile.profile, only: only)
+            printError("Running \(checks.count) checks against \(url) (provisioner \(chosen.name), seed \(options.seed))")
+            let runner = ConformanceRunner(client: client, provisioner: chosen, options: options, expectedFailures: expected)
+            let report = await runner.run(checks, profile: profile.profile) { result, done, total in
+                let status = result.status.rawValue.uppercased()
+                printError("[\(done)/\(total)] \(status) \(result.id) (\(result.durationMs) ms)")
+            }
+            print(ConsoleReport.render(report), terminator: "")
+            if let junit { try JUnitReport.render(report).write(toFile: junit, atomically: true, encoding: .utf8) }
+            if let json { try report.jsonText().write(toFile: json, atomically: true, encoding: .utf8) }
+            return report.hasMustFailures ? 1 : 0
+        }
+
+        private func makeProvisioner(_ client: WireClient) async throws -> any Provisioner {
+            guard let adminKey else {
+                return UnavailableProvisioner(
+                    reason: "no --admin-key: the kit cannot create tenants and budgets on this server")
+            }
+            let control = ControlAPIProvisioner(client: client, adminKey: adminKey, deletesNamespaces: !keepFixtures)
+            let admin = AdminAPIProvisioner(client: client, adminKey: adminKey)
+            switch provisioner {
+            case .control: return control
+            case .admin: return admin
+            case .none: return UnavailableProvisioner(reason: "provisioning disabled (--provisioner none)")
+            case .auto:
+                let probe = try await client.send(
+                    .json("POST", "/__cycles/namespaces", [:], headers: [WireHeader(CyclesHeader.adminAPIKey, adminKey)]))
+                guard (200..<300).contains(probe.status) else { return admin }
+                if let name = probe.json?["namespace"]?.stringValue {
+                    _ = try? await client.send(
+                        WireRequest(method: "DELETE", path: "/__cycles/namespaces/\(name)",
+                            headers: [WireHeader(CyclesHeader.adminAPIKey, adminKey)]))
+                }
+                return control
+            }
+        }
+    }
+
+    /// `cycles conformance catalogue`: print the catalogue as JSON (the content of `Conformance/catalogue.json`).
+    struct Catalogue: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the check catalogue as JSON (regenerates Conformance/catalogue.json).")
+
+        func run() throws {
+            print(ConformanceCatalogue.catalogueJSON(), terminator: "")
+        }
+    }
+}
+
+/// Writes progress to standard error so standard output stays the report.
+private func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

@@ -1,0 +1,31 @@
+import CyclesConformance
+import CyclesServer
+import Testing
+
+/// Proves the checks can fail: each defect of the proxy must make exactly the expected check IDs fail.
+struct DefectDetectionTests {
+    /// Checks run through the proxy for every defect.
+    static let probes = ["SRV-WIRE-005", "SRV-WIRE-010", "SRV-ERR-015", "SRV-IDEM-002", "SRV-CONC-001"]
+
+    static let expectations: [(DefectiveProxy.Defect, Set<String>)] = [
+        (.none, []),
+        (.rechargesReplayedCommit, ["SRV-IDEM-002"]),
+        (.oversubscribes, ["SRV-ERR-015", "SRV-CONC-001"]),
+        (.dropsTraceHeader, ["SRV-WIRE-010"]),
+    ]
+
+    @Test("A defective server makes exactly the right checks fail", arguments: expectations)
+    func defectIsCaught(_ defect: DefectiveProxy.Defect, _ expectedFailures: Set<String>) async throws {
+        let harness = try await ConformanceHarness.start()
+        let proxy = try await DefectiveProxy.start(upstreamURL: harness.server.baseURL, defect: defect)
+        let proxyClient = WireClient(baseURL: proxy.baseURL)
+        let checks = Self.probes.compactMap(ConformanceCatalogue.check(id:))
+        let report = await harness.runner(client: proxyClient).run(checks, profile: .all)
+        await proxyClient.shutdown()
+        await proxy.stop()
+        await harness.stop()
+        let failed = Set(report.checks.filter { $0.status == .fail }.map(\.id))
+        #expect(failed == expectedFailures, "\(defect): \(ConsoleReport.render(report))")
+        #expect(report.checks.allSatisfy { $0.status != .skip })
+    }
+}

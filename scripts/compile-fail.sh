@@ -6,10 +6,17 @@
 # -typecheck would accept every snippet.
 #
 # Usage: scripts/compile-fail.sh [scratch-path]   (default .build; build the package first: swift build)
+# `swift test` runs it through CompileFailTests, passing the bin path in CYCLES_BIN_PATH so the script never
+# calls back into SwiftPM (which would wait forever on the scratch-path lock `swift test` holds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCRATCH="${1:-.build}"
-BIN="$(swift build --scratch-path "$SCRATCH" --show-bin-path)"
+if [ -n "${CYCLES_BIN_PATH:-}" ]; then
+    BIN="$CYCLES_BIN_PATH"
+    SCRATCH="$(cd "$BIN/../.." && pwd)"
+else
+    BIN="$(swift build --scratch-path "$SCRATCH" --show-bin-path)"
+fi
 MODULES="$BIN/Modules"
 [ -d "$MODULES" ] || MODULES="$BIN"
 if [ ! -e "$MODULES/Cycles.swiftmodule" ]; then

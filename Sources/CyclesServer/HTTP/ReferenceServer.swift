@@ -84,7 +84,14 @@ public final class ReferenceServer: Sendable {
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 if Task.isCancelled { break }
-                do { try await ledger.sweepAllNamespaces() } catch { sweepLogger.warning("expiry sweep failed: \(error)") }
+                do {
+                    try await ledger.sweepAllNamespaces()
+                } catch is CancellationError {
+                    // stop() cancels the sweeper; GRDB then rolls the sweep back or never starts it. Not a failure.
+                    break
+                } catch {
+                    sweepLogger.warning("expiry sweep failed: \(error)")
+                }
             }
         }
         return ReferenceServer(

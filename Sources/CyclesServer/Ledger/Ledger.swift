@@ -101,18 +101,24 @@ public final class Ledger: Sendable {
     public var hasAdminKey: Bool { adminKeyHashes.withLock { !$0.isEmpty } }
 
     func reloadAuthentication() throws {
-        let rows = try pool.read { db in
-            try Row.fetchAll(
-                db,
-                sql: "SELECT k.key_hash, k.tenant_id, k.status, t.namespace FROM api_key k JOIN tenant t USING (tenant_id)"
-            )
+        // The read and the swap happen under the table's lock. Done separately, two concurrent reloads (a namespace
+        // deleted while another is seeded) could interleave so that the older read is swapped in last, dropping
+        // freshly seeded keys (seen as intermittent 401s). Reloads follow admin operations only, so holding the
+        // lock across one short read costs authentication nothing measurable.
+        try apiKeys.withLock { table in
+            let rows = try pool.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: "SELECT k.key_hash, k.tenant_id, k.status, t.namespace FROM api_key k JOIN tenant t USING (tenant_id)"
+                )
+            }
+            var fresh: [String: AuthEntry] = [:]
+            for row in rows {
+                fresh[row["key_hash"]] = AuthEntry(
+                    tenantID: row["tenant_id"], namespace: row["namespace"], active: (row["status"] as String) == "ACTIVE")
+            }
+            table = fresh
         }
-        var table: [String: AuthEntry] = [:]
-        for row in rows {
-            table[row["key_hash"]] = AuthEntry(
-                tenantID: row["tenant_id"], namespace: row["namespace"], active: (row["status"] as String) == "ACTIVE")
-        }
-        apiKeys.withLock { $0 = table }
     }
 
     /// SHA-256 hex of a secret; keys are only ever stored and compared in this form.

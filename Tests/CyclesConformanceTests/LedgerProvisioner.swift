@@ -25,7 +25,11 @@ struct LedgerProvisioner: Provisioner {
     }
 
     func closeTenant(_ tenantID: String, in fixture: Fixture) async throws {
-        throw CheckSkipped("the in-process ledger has no tenant lifecycle operation")
+        guard let namespace = fixture.namespace else { throw CheckSkipped("no namespace") }
+        // A seed upserts an existing tenant of the same namespace, status included.
+        _ = try await ledger.applySeed(
+            SeedDocument(tenants: [SeedTenant(tenantID: tenantID, name: tenantID, status: "CLOSED")]),
+            namespace: namespace)
     }
 
     func dispose(_ fixture: Fixture) async {

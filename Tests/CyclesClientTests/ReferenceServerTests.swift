@@ -78,7 +78,7 @@ struct ReferenceServerTests {
         #expect(detail.status == .committed)
         #expect(detail.committed == .usdMicrocents(3_000))
         let balance = try #require(
-            try await harness.client.getBalances(Cycles.BalanceQuery(agent: "bot")).balances.first {
+            try await harness.client.getBalances(BalanceQuery(agent: "bot")).balances.first {
                 $0.scopePath == "tenant:acme/agent:bot"
             })
         #expect(balance.remaining == .usdMicrocents(97_000))
@@ -109,7 +109,7 @@ struct ReferenceServerTests {
         #expect(event.metadata.httpStatus == 201)
         #expect(event.status == "APPLIED")
 
-        let listed = try await client.listReservations(Cycles.ReservationListQuery(status: .released))
+        let listed = try await client.listReservations(ReservationListQuery(status: .released))
         #expect(listed.reservations.map(\.reservationID) == [id])
         let detail = try await client.getReservation(id)
         #expect(detail.status == .released)
@@ -125,7 +125,7 @@ struct ReferenceServerTests {
         let replay = try await harness.client.createReservation(
             ReservationCreateRequest(idempotencyKey: key, subject: Subject(), action: Self.action, estimate: .usdMicrocents(1)))
         #expect(replay.reservationID == created.reservationID)
-        let found = try await harness.client.listReservations(Cycles.ReservationListQuery(idempotencyKey: key))
+        let found = try await harness.client.listReservations(ReservationListQuery(idempotencyKey: key))
         #expect(found.reservations.map(\.reservationID) == [try #require(created.reservationID)])
         await harness.stop()
     }
@@ -134,7 +134,7 @@ struct ReferenceServerTests {
     func balancePaging() async throws {
         let harness = try await Harness.start()
         var paths: [String] = []
-        for try await balance in harness.client.balances(Cycles.BalanceQuery(tenant: "acme", limit: 2)) {
+        for try await balance in harness.client.balances(BalanceQuery(tenant: "acme", limit: 2)) {
             paths.append(balance.scopePath)
         }
         #expect(Set(paths).count == paths.count)
@@ -184,7 +184,7 @@ struct ReferenceServerTests {
         #expect(receipt.path == .eventFallback)
         #expect(receipt.eventID != nil)
         let tenant = try #require(
-            try await harness.client.getBalances(Cycles.BalanceQuery(tenant: "acme")).balances.first {
+            try await harness.client.getBalances(BalanceQuery(tenant: "acme")).balances.first {
                 $0.scopePath == "tenant:acme"
             })
         #expect(tenant.spent == .usdMicrocents(800))
@@ -236,7 +236,7 @@ struct ReferenceServerTests {
         check(await failure { try await reserve(Subject(), .tokens(10)) }, .unitMismatch, 400)
         check(await failure { try await reserve(Subject(tenant: "closed"), on: harness.client(apiKey: Self.closedKey)) }, .tenantClosed, 409)
         check(
-            await failure { _ = try await client.listReservations(Cycles.ReservationListQuery(sortBy: "not_a_field")) },
+            await failure { _ = try await client.listReservations(ReservationListQuery(sortBy: "not_a_field")) },
             .invalidRequest, 400)
 
         let key = IdempotencyKey.random()

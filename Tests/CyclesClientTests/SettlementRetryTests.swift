@@ -78,12 +78,13 @@ struct SettlementRetryTests {
 
     @Test("a commit that times out is retried with the same key")
     func commitTimeoutIsRetried() async throws {
-        let fixture = try await ScriptedFixture.make(timeout: .milliseconds(150))
+        // The timeout is generous so the reserve never times out on a loaded CI machine (a 150 ms budget did, and
+        // reserve is not a settlement, so it is not retried); only the first commit answer comes far too late.
+        let fixture = try await ScriptedFixture.make(timeout: .milliseconds(1_000))
         defer { Task { await fixture.server.stop() } }
-        // Fallback replies keep the test meaningful on a loaded machine, where any request may time out once.
         fixture.server.on("POST", "/v1/reservations", otherwise: .json(200, Bodies.reservation()))
         fixture.server.on(
-            "POST", "/commit", .delayed(.milliseconds(900), .json(200, Bodies.committed)),
+            "POST", "/commit", .delayed(.milliseconds(6_000), .json(200, Bodies.committed)),
             otherwise: .json(200, Bodies.committed))
 
         let reservation = try await fixture.client.reserve(estimate: .usdMicrocents(5_000), action: llmAction)

@@ -49,15 +49,15 @@ struct QueryParameters {
         return Int64((date.timeIntervalSince1970 * 1000).rounded())
     }
 
-    func balanceQuery() throws -> BalanceQuery {
-        BalanceQuery(
+    func balanceFilter() throws -> BalanceFilter {
+        BalanceFilter(
             tenant: values["tenant"], workspace: values["workspace"], app: values["app"],
             workflow: values["workflow"], agent: values["agent"], toolset: values["toolset"],
             includeChildren: try bool("include_children"), limit: try limit(), cursor: values["cursor"])
     }
 
-    func reservationListQuery() throws -> ReservationListQuery {
-        var query = ReservationListQuery(
+    func reservationFilter() throws -> ReservationFilter {
+        var query = ReservationFilter(
             tenant: values["tenant"], idempotencyKey: values["idempotency_key"], workspace: values["workspace"],
             app: values["app"], workflow: values["workflow"], agent: values["agent"], toolset: values["toolset"],
             createdFromMs: try instant("from"), createdToMs: try instant("to"),
@@ -72,9 +72,9 @@ struct QueryParameters {
             query.status = parsed
         }
         if let sortBy = values["sort_by"] {
-            guard let field = ReservationListQuery.SortField(rawValue: sortBy) else {
+            guard let field = ReservationFilter.SortField(rawValue: sortBy) else {
                 throw LedgerError.invalid(
-                    "sort_by must be one of \(ReservationListQuery.SortField.allCases.map(\.rawValue).joined(separator: ", "))"
+                    "sort_by must be one of \(ReservationFilter.SortField.allCases.map(\.rawValue).joined(separator: ", "))"
                 )
             }
             query.sortBy = field

@@ -73,7 +73,7 @@ public enum RuntimeRoutes {
         router.get("/v1/reservations") { request, _ in
             await exchange.respond(to: request) {
                 let principal = try exchange.principal(of: request)
-                let query = try QueryParameters(request).reservationListQuery()
+                let query = try QueryParameters(request).reservationFilter()
                 let page = try await ledger.listReservations(query, as: principal)
                 return try .json(page, tenant: principal.tenant?.tenantID)
             }
@@ -88,7 +88,7 @@ public enum RuntimeRoutes {
         router.get("/v1/balances") { request, _ in
             await exchange.respond(to: request) {
                 let identity = try exchange.tenant(of: request)
-                let page = try await ledger.balances(try QueryParameters(request).balanceQuery(), as: identity)
+                let page = try await ledger.balances(try QueryParameters(request).balanceFilter(), as: identity)
                 return try .json(page, tenant: identity.tenantID)
             }
         }

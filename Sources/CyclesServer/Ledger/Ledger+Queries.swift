@@ -5,7 +5,7 @@ extension Ledger {
     /// `GET /v1/balances`: every budget of the key's tenant whose path contains each given filter as an exact
     /// (lowercased) segment, ordered by (scope_path, unit) for stable cursors. At least one subject filter is
     /// required; `tenant` is validation-only (403 on mismatch).
-    public func balances(_ query: BalanceQuery, as identity: TenantIdentity) async throws -> BalanceResponse {
+    public func balances(_ query: BalanceFilter, as identity: TenantIdentity) async throws -> BalanceResponse {
         let filters: [(ScopeLevel, String?)] = [
             (.tenant, query.tenant), (.workspace, query.workspace), (.app, query.app), (.workflow, query.workflow),
             (.agent, query.agent), (.toolset, query.toolset),
@@ -48,7 +48,7 @@ extension Ledger {
 
     /// `GET /v1/reservations`. Under an API key `tenant` is validation-only; under the admin key it is a required
     /// filter. Expired-but-unswept rows are expired first, so the listed status never depends on sweeper timing.
-    public func listReservations(_ query: ReservationListQuery, as principal: Principal) async throws
+    public func listReservations(_ query: ReservationFilter, as principal: Principal) async throws
         -> ReservationListResponse
     {
         let tenant: String

@@ -1,5 +1,8 @@
-/// The filters of `GET /v1/balances`.
-public struct BalanceQuery: Sendable, Hashable, Codable {
+/// The validated, defaulted filters of `GET /v1/balances` as the ledger applies them.
+///
+/// The client builds requests with `Cycles.BalanceQuery` (optionals, query-string encoding); this is the server's
+/// parsed form, with the page limit resolved, named differently so code importing both modules stays unambiguous.
+public struct BalanceFilter: Sendable, Hashable, Codable {
     /// Validation-only under an API key: must equal the key's tenant.
     public var tenant: String?
     /// Segment filters: a budget matches when its path contains `level:value` for every filter given.

@@ -1,7 +1,8 @@
 public import CyclesProtocol
 
-/// The filters, window bounds, sort and page of `GET /v1/reservations`.
-public struct ReservationListQuery: Sendable, Hashable, Codable {
+/// The validated filters, window bounds, sort and page of `GET /v1/reservations` as the ledger applies them
+/// (the server's parsed form; clients build requests with `Cycles.ReservationListQuery`).
+public struct ReservationFilter: Sendable, Hashable, Codable {
     /// The sortable columns.
     public enum SortField: String, Sendable, Hashable, Codable, CaseIterable {
         case reservationID = "reservation_id"
@@ -83,7 +84,7 @@ public struct ReservationListQuery: Sendable, Hashable, Codable {
     }
 
     /// The part of the query a cursor is bound to (everything but `include`, `limit` and `cursor`).
-    var binding: ReservationListQuery {
+    var binding: ReservationFilter {
         var copy = self
         copy.include = []
         copy.limit = 0

@@ -30,9 +30,10 @@ extension Ledger {
         let eventID = ids.eventID()
         return try await write { db in
             let now = self.now(namespace: namespace)
-            if let stored = try self.storedReply(db, tenant: tenant, endpoint: "event", key: key, now: now) {
-                let (status, body) = try self.replay(db, stored: stored, hash: hash, key: key, now: now)
-                return LedgerReply(status: status, body: body, tenant: tenant, replayed: true)
+            if let replayed: LedgerReply<EventCreateResponse> = try self.replayIfStored(
+                db, tenant: tenant, endpoint: "event", key: key, hash: hash, now: now)
+            {
+                return replayed
             }
             _ = try self.expireDue(db, namespace: namespace, now: now)
             let tenantRecord = try TenantRecord.fetch(db, tenantID: tenant)
@@ -71,11 +72,9 @@ extension Ledger {
                 charged: result.charged < request.actual.amount
                     ? Amount(unit: request.actual.unit, amount: result.charged) : nil,
                 balances: result.budgets.map(\.balance))
-            let body = try LedgerJSON.data(response)
-            try self.storeReply(
-                db, tenant: tenant, endpoint: "event", key: key, hash: hash, status: 201, body: body,
+            return try self.recordReply(
+                db, response, status: 201, tenant: tenant, endpoint: "event", key: key, hash: hash,
                 reservationID: nil, now: now, retainMs: 7 * Self.dayMs)
-            return LedgerReply(status: 201, body: body, tenant: tenant, replayed: false)
         }
     }
 }

@@ -26,13 +26,23 @@ extension Ledger {
     /// EXPIRED rows carry no `finalized_at_ms`.
     func expire(_ db: Database, _ record: ReservationRecord, now: Int64) throws {
         var record = record
+        try returnHold(db, record)
+        record.status = .expired
+        try record.saveTransition(db, from: .active, atMs: now)
+    }
+
+    /// Gives a reservation's hold back on every budgeted scope (`reserved −= est; remaining += est`), as release
+    /// and expiry both do; returns the updated budgets.
+    @discardableResult
+    func returnHold(_ db: Database, _ record: ReservationRecord) throws -> [BudgetRecord] {
+        var updated: [BudgetRecord] = []
         for var budget in try budgets(db, tenant: record.tenantID, scopes: record.budgetedScopes, unit: record.unit) {
             budget.reserved -= record.amount
             budget.remaining += record.amount
             try budget.save(db)
+            updated.append(budget)
         }
-        record.status = .expired
-        try record.saveTransition(db, from: .active, atMs: now)
+        return updated
     }
 
     /// Expires everything due in `namespace` by its clock; returns the expired ids.

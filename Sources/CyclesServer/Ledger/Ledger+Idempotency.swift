@@ -51,6 +51,29 @@ extension Ledger {
         ])
     }
 
+    /// The earlier answer to this key on `endpoint`, replayed (or 409 IDEMPOTENCY_MISMATCH for a different payload);
+    /// `nil` when the request is fresh. Every mutating operation starts with this, so replay beats every other check.
+    func replayIfStored<T>(
+        _ db: Database, tenant: String, endpoint: String, key: String, hash: String, now: Int64
+    ) throws -> LedgerReply<T>? {
+        guard let stored = try storedReply(db, tenant: tenant, endpoint: endpoint, key: key, now: now) else { return nil }
+        let (status, body) = try replay(db, stored: stored, hash: hash, key: key, now: now)
+        return LedgerReply(status: status, body: body, tenant: tenant, replayed: true)
+    }
+
+    /// Encodes a fresh success and stores it under its key in the same transaction as the mutation, so a lost
+    /// response can always be recovered by retrying; returns the reply.
+    func recordReply<T: Encodable>(
+        _ db: Database, _ response: T, status: Int = 200, tenant: String, endpoint: String, key: String,
+        hash: String, reservationID: String?, now: Int64, retainMs: Int64? = nil
+    ) throws -> LedgerReply<T> {
+        let body = try LedgerJSON.data(response)
+        try storeReply(
+            db, tenant: tenant, endpoint: endpoint, key: key, hash: hash, status: status, body: body,
+            reservationID: reservationID, now: now, retainMs: retainMs)
+        return LedgerReply(status: status, body: body, tenant: tenant, replayed: false)
+    }
+
     /// Replays a stored success, or throws 409 IDEMPOTENCY_MISMATCH when the payload differs.
     /// Only `remaining_ttl_ms` is recomputed: `max(0, original expires_at_ms − now)` while the reservation is
     /// ACTIVE, else 0. Everything else (ids, balances, expires_at_ms) is the original answer, byte for byte.

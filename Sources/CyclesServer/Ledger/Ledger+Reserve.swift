@@ -41,9 +41,10 @@ extension Ledger {
 
         return try await write { db in
             let now = self.now(namespace: namespace)
-            if let stored = try self.storedReply(db, tenant: tenant, endpoint: "reserve", key: key, now: now) {
-                let (status, body) = try self.replay(db, stored: stored, hash: hash, key: key, now: now)
-                return LedgerReply(status: status, body: body, tenant: tenant, replayed: true)
+            if let replayed: LedgerReply<ReservationCreateResponse> = try self.replayIfStored(
+                db, tenant: tenant, endpoint: "reserve", key: key, hash: hash, now: now)
+            {
+                return replayed
             }
             // Stale holds must not decide this request: expire whatever is past its deadline first.
             _ = try self.expireDue(db, namespace: namespace, now: now)
@@ -98,11 +99,9 @@ extension Ledger {
                     scopePath: path.description, affectedScopes: path.affectedScopes, caps: caps,
                     balances: updated.map(\.balance))
             }
-            let body = try LedgerJSON.data(response)
-            try self.storeReply(
-                db, tenant: tenant, endpoint: "reserve", key: key, hash: hash, status: 200, body: body,
+            return try self.recordReply(
+                db, response, tenant: tenant, endpoint: "reserve", key: key, hash: hash,
                 reservationID: reservationID, now: now, retainMs: retainMs)
-            return LedgerReply(status: 200, body: body, tenant: tenant, replayed: false)
         }
     }
 
@@ -164,9 +163,10 @@ extension Ledger {
         let path = ScopePath(subject: request.subject)
         return try await write { db in
             let now = self.now(namespace: namespace)
-            if let stored = try self.storedReply(db, tenant: tenant, endpoint: "decide", key: key, now: now) {
-                let (status, body) = try self.replay(db, stored: stored, hash: hash, key: key, now: now)
-                return LedgerReply(status: status, body: body, tenant: tenant, replayed: true)
+            if let replayed: LedgerReply<DecisionResponse> = try self.replayIfStored(
+                db, tenant: tenant, endpoint: "decide", key: key, hash: hash, now: now)
+            {
+                return replayed
             }
             _ = try self.expireDue(db, namespace: namespace, now: now)
             let tenantRecord = try TenantRecord.fetch(db, tenantID: tenant)
@@ -180,11 +180,9 @@ extension Ledger {
                 response = DecisionResponse(
                     decision: caps == nil ? .allow : .allowWithCaps, caps: caps, affectedScopes: path.affectedScopes)
             }
-            let body = try LedgerJSON.data(response)
-            try self.storeReply(
-                db, tenant: tenant, endpoint: "decide", key: key, hash: hash, status: 200, body: body,
-                reservationID: nil, now: now, retainMs: Self.dayMs)
-            return LedgerReply(status: 200, body: body, tenant: tenant, replayed: false)
+            return try self.recordReply(
+                db, response, tenant: tenant, endpoint: "decide", key: key, hash: hash, reservationID: nil, now: now,
+                retainMs: Self.dayMs)
         }
     }
 }

@@ -55,9 +55,10 @@ extension Ledger {
         return try await write { db in
             var record = try self.ownedReservation(db, id: id, principal: .tenant(identity))
             let now = self.now(namespace: record.namespace)
-            if let stored = try self.storedReply(db, tenant: record.tenantID, endpoint: endpoint, key: key, now: now) {
-                let (status, body) = try self.replay(db, stored: stored, hash: hash, key: key, now: now)
-                return LedgerReply(status: status, body: body, tenant: record.tenantID, replayed: true)
+            if let replayed: LedgerReply<CommitResponse> = try self.replayIfStored(
+                db, tenant: record.tenantID, endpoint: endpoint, key: key, hash: hash, now: now)
+            {
+                return replayed
             }
             try TenantRecord.fetch(db, tenantID: record.tenantID)?.requireOpen()
             try self.requireSettleable(record)
@@ -84,11 +85,9 @@ extension Ledger {
                 charged: Amount(unit: record.unit, amount: result.charged),
                 released: released > 0 ? Amount(unit: record.unit, amount: released) : nil,
                 balances: result.budgets.map(\.balance))
-            let body = try LedgerJSON.data(response)
-            try self.storeReply(
-                db, tenant: record.tenantID, endpoint: endpoint, key: key, hash: hash, status: 200, body: body,
-                reservationID: id.rawValue, now: now, retainMs: nil)
-            return LedgerReply(status: 200, body: body, tenant: record.tenantID, replayed: false)
+            return try self.recordReply(
+                db, response, tenant: record.tenantID, endpoint: endpoint, key: key, hash: hash,
+                reservationID: id.rawValue, now: now)
         }
     }
 
@@ -107,22 +106,15 @@ extension Ledger {
         return try await write { db in
             var record = try self.ownedReservation(db, id: id, principal: principal)
             let now = self.now(namespace: record.namespace)
-            if let stored = try self.storedReply(db, tenant: record.tenantID, endpoint: endpoint, key: key, now: now) {
-                let (status, body) = try self.replay(db, stored: stored, hash: hash, key: key, now: now)
-                return LedgerReply(status: status, body: body, tenant: record.tenantID, replayed: true)
+            if let replayed: LedgerReply<ReleaseResponse> = try self.replayIfStored(
+                db, tenant: record.tenantID, endpoint: endpoint, key: key, hash: hash, now: now)
+            {
+                return replayed
             }
             try TenantRecord.fetch(db, tenantID: record.tenantID)?.requireOpen()
             try self.requireSettleable(record)
             try self.requireBeforeDeadline(db, record, deadline: record.deadlineMs, now: now)
-            var updated: [BudgetRecord] = []
-            for var budget in try self.budgets(
-                db, tenant: record.tenantID, scopes: record.budgetedScopes, unit: record.unit)
-            {
-                budget.reserved -= record.amount
-                budget.remaining += record.amount
-                try budget.save(db)
-                updated.append(budget)
-            }
+            let updated = try self.returnHold(db, record)
             record.status = .released
             record.finalizedAtMs = now
             try record.saveTransition(db, from: .active, atMs: now)
@@ -136,11 +128,9 @@ extension Ledger {
             }
             let response = ReleaseResponse(
                 released: Amount(unit: record.unit, amount: record.amount), balances: updated.map(\.balance))
-            let body = try LedgerJSON.data(response)
-            try self.storeReply(
-                db, tenant: record.tenantID, endpoint: endpoint, key: key, hash: hash, status: 200, body: body,
-                reservationID: id.rawValue, now: now, retainMs: nil)
-            return LedgerReply(status: 200, body: body, tenant: record.tenantID, replayed: false)
+            return try self.recordReply(
+                db, response, tenant: record.tenantID, endpoint: endpoint, key: key, hash: hash,
+                reservationID: id.rawValue, now: now)
         }
     }
 
@@ -160,9 +150,10 @@ extension Ledger {
         return try await write { db in
             let record = try self.ownedReservation(db, id: id, principal: .tenant(identity))
             let now = self.now(namespace: record.namespace)
-            if let stored = try self.storedReply(db, tenant: record.tenantID, endpoint: endpoint, key: key, now: now) {
-                let (status, body) = try self.replay(db, stored: stored, hash: hash, key: key, now: now)
-                return LedgerReply(status: status, body: body, tenant: record.tenantID, replayed: true)
+            if let replayed: LedgerReply<ExtendResponse> = try self.replayIfStored(
+                db, tenant: record.tenantID, endpoint: endpoint, key: key, hash: hash, now: now)
+            {
+                return replayed
             }
             try TenantRecord.fetch(db, tenantID: record.tenantID)?.requireOpen()
             try self.requireSettleable(record)
@@ -184,11 +175,9 @@ extension Ledger {
                 db, tenant: record.tenantID, scopes: record.budgetedScopes, unit: record.unit)
             let response = ExtendResponse(
                 expiresAtMs: newExpiry, remainingTTLMs: max(0, newExpiry - now), balances: budgets.map(\.balance))
-            let body = try LedgerJSON.data(response)
-            try self.storeReply(
-                db, tenant: record.tenantID, endpoint: endpoint, key: key, hash: hash, status: 200, body: body,
-                reservationID: id.rawValue, now: now, retainMs: nil)
-            return LedgerReply(status: 200, body: body, tenant: record.tenantID, replayed: false)
+            return try self.recordReply(
+                db, response, tenant: record.tenantID, endpoint: endpoint, key: key, hash: hash,
+                reservationID: id.rawValue, now: now)
         }
     }
 }

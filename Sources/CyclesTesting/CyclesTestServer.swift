@@ -60,7 +60,7 @@ public final class CyclesTestServer: Sendable {
     public static func start(
         seed: SeedDocument = .testing(), deterministicIDSeed: UInt64? = nil, logLevel: Logger.Level = .warning
     ) async throws -> CyclesTestServer {
-        let adminKey = "cyc_admin_\(RandomIdentifier.hex(byteCount: 16))"
+        let adminKey = "cyc_admin_\(RandomIdentifier.secretHex(byteCount: 16))"
         let configuration = ReferenceServerConfiguration(
             host: "127.0.0.1", port: 0, databasePath: ":memory:", seed: seed, adminKey: adminKey,
             logLevel: logLevel, deterministicIDSeed: deterministicIDSeed)

@@ -11,7 +11,7 @@ extension SeedDocument {
         unit: BudgetUnit = .usdMicrocents, commitOveragePolicy: CommitOveragePolicy? = nil,
         overdraftLimit: Int64? = nil
     ) -> SeedDocument {
-        let key = apiKey ?? "cyc_test_\(RandomIdentifier.hex(byteCount: 12))"
+        let key = apiKey ?? "cyc_test_\(RandomIdentifier.secretHex(byteCount: 12))"
         return SeedDocument(
             tenants: [
                 SeedTenant(tenantID: tenantID, name: tenantID, status: "ACTIVE", apiKeys: [SeedAPIKey(key: key, name: "test")])

@@ -16,7 +16,7 @@ extension ConformanceCatalogue {
         ) { context in
             let answer = try await context.send(
                 .json("POST", "/v1/reservations", context.probeReserveBody,
-                    headers: [WireHeader(CyclesHeader.apiKey, "cyc_test_" + RandomIdentifier.hex(byteCount: 16))]))
+                    headers: [WireHeader(CyclesHeader.apiKey, "cyc_test_" + RandomIdentifier.secretHex(byteCount: 16))]))
             try context.expectError(answer, 401, .unauthorized)
         },
         ConformanceCheck(

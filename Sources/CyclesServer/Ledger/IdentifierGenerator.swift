@@ -35,8 +35,15 @@ final class IdentifierGenerator: Sendable {
         return seeded.withLock { generator in RandomIdentifier.uuidString(using: &generator) }
     }
 
-    /// `rsv_<32 hex>`.
-    func reservationID() -> ReservationID { ReservationID("rsv_" + hex128()) }
+    /// `rsv_<32 hex>`. Unseeded, the first 12 digits are the wall-clock milliseconds and the other 20 random, so
+    /// later reservations sort later and their rows append to the reservation table's B-tree: with random keys every
+    /// reserve dirtied (and wrote to the WAL) a page of its own. Seeded ids stay fully reproducible.
+    func reservationID() -> ReservationID {
+        guard !isSeeded else { return ReservationID("rsv_" + hex128()) }
+        let milliseconds = String(UInt64(clamping: NamespaceClock.wallClockMs()) & 0xFFFF_FFFF_FFFF, radix: 16)
+        let padding = String(repeating: "0", count: 12 - milliseconds.count)
+        return ReservationID("rsv_" + padding + milliseconds + RandomIdentifier.hex(byteCount: 10))
+    }
     /// `evt_<32 hex>`.
     func eventID() -> EventID { EventID("evt_" + hex128()) }
     /// A request id (UUID v4).

@@ -119,6 +119,109 @@ enum LedgerSchema {
                     ) WITHOUT ROWID;
                     """)
         }
+        // v2: the large, insert-heavy tables become rowid tables. As WITHOUT ROWID tables their rows lived in the
+        // primary-key B-tree, where SQLite keeps at most about a quarter of a page inline: a stored reserve answer
+        // or a reservation row spilled to an overflow page, and every random key (idempotency keys, reservation
+        // ids) dirtied a leaf page of its own, so one reserve wrote about a dozen pages to the WAL. Rowid tables
+        // append rows at the end and keep the keys in small unique indexes. AUTOINCREMENT goes too: it made every
+        // transition row also update `sqlite_sequence`, and ids are never reused by this ledger anyway.
+        migrator.registerMigration("v2-rowid-tables") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE reservation_v2 (
+                        reservation_id TEXT PRIMARY KEY NOT NULL,
+                        tenant_id TEXT NOT NULL REFERENCES tenant(tenant_id) ON DELETE CASCADE,
+                        namespace TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        idempotency_key TEXT NOT NULL,
+                        subject_json TEXT NOT NULL,
+                        action_json TEXT NOT NULL,
+                        unit TEXT NOT NULL,
+                        amount INTEGER NOT NULL,
+                        committed_amount INTEGER,
+                        created_at_ms INTEGER NOT NULL,
+                        expires_at_ms INTEGER NOT NULL,
+                        grace_ms INTEGER NOT NULL,
+                        deadline_ms INTEGER NOT NULL,
+                        finalized_at_ms INTEGER,
+                        overage_policy TEXT NOT NULL,
+                        scope_path TEXT NOT NULL,
+                        affected_scopes TEXT NOT NULL,
+                        budgeted_scopes TEXT NOT NULL,
+                        metadata_json TEXT,
+                        committed_metadata_json TEXT,
+                        extension_count INTEGER NOT NULL,
+                        max_extensions INTEGER NOT NULL,
+                        workspace TEXT, app TEXT, workflow TEXT, agent TEXT, toolset TEXT
+                    );
+                    INSERT INTO reservation_v2 SELECT * FROM reservation ORDER BY created_at_ms, reservation_id;
+                    DROP TABLE reservation;
+                    ALTER TABLE reservation_v2 RENAME TO reservation;
+                    CREATE INDEX reservation_due ON reservation(namespace, status, deadline_ms);
+                    CREATE INDEX reservation_tenant_created ON reservation(tenant_id, created_at_ms);
+                    CREATE INDEX reservation_tenant_key ON reservation(tenant_id, idempotency_key);
+
+                    CREATE TABLE reservation_transition_v2 (
+                        id INTEGER PRIMARY KEY,
+                        reservation_id TEXT NOT NULL REFERENCES reservation(reservation_id) ON DELETE CASCADE,
+                        from_status TEXT,
+                        to_status TEXT NOT NULL,
+                        at_ms INTEGER NOT NULL
+                    );
+                    INSERT INTO reservation_transition_v2 SELECT * FROM reservation_transition ORDER BY id;
+                    DROP TABLE reservation_transition;
+                    ALTER TABLE reservation_transition_v2 RENAME TO reservation_transition;
+                    CREATE INDEX reservation_transition_reservation ON reservation_transition(reservation_id);
+
+                    CREATE TABLE idempotency_v2 (
+                        tenant_id TEXT NOT NULL REFERENCES tenant(tenant_id) ON DELETE CASCADE,
+                        endpoint TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        request_hash TEXT NOT NULL,
+                        http_status INTEGER NOT NULL,
+                        body BLOB NOT NULL,
+                        reservation_id TEXT,
+                        created_at_ms INTEGER NOT NULL,
+                        expires_at_ms INTEGER,
+                        PRIMARY KEY (tenant_id, endpoint, key)
+                    );
+                    INSERT INTO idempotency_v2 SELECT * FROM idempotency ORDER BY created_at_ms;
+                    DROP TABLE idempotency;
+                    ALTER TABLE idempotency_v2 RENAME TO idempotency;
+
+                    CREATE TABLE audit_log_v2 (
+                        id INTEGER PRIMARY KEY,
+                        tenant_id TEXT NOT NULL REFERENCES tenant(tenant_id) ON DELETE CASCADE,
+                        actor_type TEXT NOT NULL,
+                        operation TEXT NOT NULL,
+                        reservation_id TEXT,
+                        reason TEXT,
+                        at_ms INTEGER NOT NULL
+                    );
+                    INSERT INTO audit_log_v2 SELECT * FROM audit_log ORDER BY id;
+                    DROP TABLE audit_log;
+                    ALTER TABLE audit_log_v2 RENAME TO audit_log;
+
+                    CREATE TABLE event_v2 (
+                        event_id TEXT PRIMARY KEY NOT NULL,
+                        tenant_id TEXT NOT NULL REFERENCES tenant(tenant_id) ON DELETE CASCADE,
+                        idempotency_key TEXT NOT NULL,
+                        subject_json TEXT NOT NULL,
+                        action_json TEXT NOT NULL,
+                        unit TEXT NOT NULL,
+                        actual INTEGER NOT NULL,
+                        charged INTEGER NOT NULL,
+                        overage_policy TEXT NOT NULL,
+                        scope_path TEXT NOT NULL,
+                        created_at_ms INTEGER NOT NULL,
+                        metadata_json TEXT,
+                        metrics_json TEXT
+                    );
+                    INSERT INTO event_v2 SELECT * FROM event ORDER BY created_at_ms, event_id;
+                    DROP TABLE event;
+                    ALTER TABLE event_v2 RENAME TO event;
+                    """)
+        }
         return migrator
     }
 }

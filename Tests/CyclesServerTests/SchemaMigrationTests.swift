@@ -1,0 +1,79 @@
+import CyclesProtocol
+import Foundation
+import GRDB
+import Testing
+
+@testable import CyclesServer
+
+/// Databases written before the v2 schema (WITHOUT ROWID tables, AUTOINCREMENT) must open with every row intact.
+struct SchemaMigrationTests {
+    static func removeDatabase(at path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    @Test("A v1 database migrates to rowid tables with its state, replays and invariants intact")
+    func v1DatabaseMigrates() async throws {
+        let directory = FileManager.default.temporaryDirectory.path
+        let sourcePath = "\(directory)/migrate-source-\(UUID().uuidString).sqlite"
+        let v1Path = "\(directory)/migrate-v1-\(UUID().uuidString).sqlite"
+        defer {
+            Self.removeDatabase(at: sourcePath)
+            Self.removeDatabase(at: v1Path)
+        }
+
+        // Realistic rows: a seed, an active reservation, a committed one, a released one.
+        let source = try Ledger(databasePath: sourcePath)
+        try await source.applySeed(Fixture.seed())
+        try await source.setClock(namespace: "default", mode: .frozen(atMs: Fixture.start))
+        let kept = try await source.reserveValue(Fixture.reserve(100, key: "kept"))
+        let committed = try await source.reserveValue(Fixture.reserve(50, key: "done"))
+        _ = try await source.commit(
+            try #require(committed.reservationID), CommitRequest(idempotencyKey: "commit-1", actual: .usdMicrocents(40)),
+            as: Fixture.acme)
+        let released = try await source.reserveValue(Fixture.reserve(30, key: "gone"))
+        _ = try await source.release(
+            try #require(released.reservationID), ReleaseRequest(idempotencyKey: "release-1"), as: .tenant(Fixture.acme))
+        let before = try await source.state(namespace: "default")
+        try source.close()
+
+        // The same rows in a database that has only the v1 schema (column order is unchanged by v2).
+        let v1 = try DatabasePool(path: v1Path)
+        try LedgerSchema.migrator().migrate(v1, upTo: "v1")
+        try await v1.writeWithoutTransaction { db in
+            try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [sourcePath])
+            try db.inTransaction {
+                for table in [
+                    "tenant", "api_key", "budget", "reservation", "reservation_transition", "idempotency", "audit_log",
+                    "event",
+                ] {
+                    try db.execute(sql: "INSERT INTO main.\(table) SELECT * FROM source.\(table)")
+                }
+                return .commit
+            }
+            try db.execute(sql: "DETACH DATABASE source")
+        }
+        let v1Tables = try await v1.read { db in
+            try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE name IN ('reservation', 'idempotency')")
+        }
+        #expect(v1Tables.allSatisfy { $0.contains("WITHOUT ROWID") })
+        try v1.close()
+
+        // Opening it as a ledger migrates it.
+        let migrated = try Ledger(databasePath: v1Path)
+        defer { try? migrated.close() }
+        try await migrated.setClock(namespace: "default", mode: .frozen(atMs: Fixture.start))
+        #expect(try await migrated.state(namespace: "default") == before)
+        #expect(try await migrated.checkInvariants().isEmpty)
+        let replay = try await migrated.reserve(Fixture.reserve(100, key: "kept"), as: Fixture.acme)
+        #expect(replay.replayed)
+        #expect(try replay.value().reservationID == kept.reservationID)
+        let v2Tables = try await migrated.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table'")
+        }
+        #expect(!v2Tables.contains { $0.contains("reservation") && $0.contains("WITHOUT ROWID") })
+        #expect(!v2Tables.contains { $0.contains("AUTOINCREMENT") })
+        // New writes work on the migrated tables.
+        let fresh = try await migrated.reserveValue(Fixture.reserve(10, key: "after-migration"))
+        #expect(fresh.decision == .allow)
+    }
+}

@@ -108,6 +108,25 @@ public struct HTTPExchange: Sendable {
 
     /// Reads, strictly validates and decodes a JSON body; checks `X-Idempotency-Key` against the body's key.
     func decode<T: Decodable>(_ type: T.Type, from request: Request, shape: JSONShape) async throws -> T {
+        let (_, bytes) = try await validatedBody(of: request, shape: shape)
+        do {
+            return try CyclesJSON.decode(type, from: Data(bytes))
+        } catch {
+            throw LedgerError.invalid("request body does not match the schema: \(Self.describe(error))")
+        }
+    }
+
+    /// Reads and strictly validates a JSON body, then builds the value from the parsed JSON (no second parse);
+    /// checks `X-Idempotency-Key` against the body's key.
+    func decodeValidated<T: ValidatedJSONDecodable>(_ type: T.Type, from request: Request, shape: JSONShape)
+        async throws -> T
+    {
+        let (value, _) = try await validatedBody(of: request, shape: shape)
+        return try T(validated: try ValidatedJSONObject(value, path: ""))
+    }
+
+    /// The body parsed and checked against `shape` (400 naming the field otherwise), with its raw bytes.
+    private func validatedBody(of request: Request, shape: JSONShape) async throws -> (JSONValue, [UInt8]) {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: maximumBodySize)
@@ -121,16 +140,11 @@ public struct HTTPExchange: Sendable {
         } catch {
             throw LedgerError.invalid("request body is not valid JSON")
         }
-        let data = Data(bytes)
         try shape.validate(value, at: "")
         if let header = request.headers[Self.idempotencyKeyField], header != value["idempotency_key"]?.stringValue {
             throw LedgerError.invalid("X-Idempotency-Key header does not match idempotency_key in request body")
         }
-        do {
-            return try CyclesJSON.decode(type, from: data)
-        } catch {
-            throw LedgerError.invalid("request body does not match the schema: \(Self.describe(error))")
-        }
+        return (value, bytes)
     }
 
     static func describe(_ error: any Error) -> String {

@@ -26,11 +26,13 @@ extension Ledger {
         let placeholders = Array(repeating: "?", count: scopes.count).joined(separator: ", ")
         var arguments: [(any DatabaseValueConvertible)?] = [tenant]
         arguments.append(contentsOf: scopes.map { $0 as (any DatabaseValueConvertible)? })
-        let rows = try Row.fetchAll(
+        // A cursor, decoding each row as it is stepped: no copy of the rows as fetchAll would make.
+        let cursor = try Row.fetchCursor(
             db.cachedStatement(
                 sql: "SELECT \(BudgetRecord.columns) FROM budget WHERE tenant_id = ? AND scope_path IN (\(placeholders))"
             ), arguments: StatementArguments(arguments))
-        let all = rows.map(BudgetRecord.init(row:))
+        var all: [BudgetRecord] = []
+        while let row = try cursor.next() { all.append(BudgetRecord(row: row)) }
         let matching = all.filter { $0.unit == unit }
             .sorted { (scopes.firstIndex(of: $0.scopePath) ?? 0) < (scopes.firstIndex(of: $1.scopePath) ?? 0) }
         if !matching.isEmpty { return .budgets(matching) }

@@ -171,7 +171,8 @@ extension Ledger {
             let budgets = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT b.* FROM budget b JOIN tenant t ON t.tenant_id = b.tenant_id WHERE t.namespace = ?
+                    SELECT \(BudgetRecord.columns(qualifiedBy: "b")) FROM budget b
+                    JOIN tenant t ON t.tenant_id = b.tenant_id WHERE t.namespace = ?
                     ORDER BY b.tenant_id, b.scope_path, b.unit
                     """, arguments: [namespace]
             ).map(BudgetRecord.init(row:)).map { budget in

@@ -24,6 +24,9 @@ public final class Ledger: Sendable {
     /// SHA-256 of every API key → its tenant. Reloaded after every seed or namespace change, so authentication
     /// costs no database round trip on the hot path.
     let apiKeys = Mutex<[String: AuthEntry]>([:])
+    /// Tenant rows by id, read on almost every request; filled from write transactions, cleared with the key table
+    /// (see `Ledger+TenantCache.swift`).
+    let tenantCache = Mutex<[String: TenantRecord]>([:])
     /// SHA-256 of every accepted admin key.
     let adminKeyHashes = Mutex<Set<String>>([])
     /// A temporary database file to delete on `close()` (used for `:memory:`).
@@ -140,6 +143,7 @@ public final class Ledger: Sendable {
                     tenantID: row["tenant_id"], namespace: row["namespace"], active: (row["status"] as String) == "ACTIVE")
             }
             table = fresh
+            tenantCache.withLock { $0.removeAll() }
         }
     }
 

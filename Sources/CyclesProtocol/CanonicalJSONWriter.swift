@@ -46,6 +46,12 @@ public struct CanonicalJSONWriter: Sendable {
     /// other control characters; everything else (including `/` and non-ASCII) as UTF-8.
     public mutating func write(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
+        // Most strings (ids, scopes, units) need no escape at all: copy them in one go.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            bytes.append(contentsOf: value.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])

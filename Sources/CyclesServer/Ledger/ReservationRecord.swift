@@ -97,15 +97,21 @@ struct ReservationRecord: Sendable, Hashable {
     static func split(_ text: String) -> [String] { text.split(separator: ",").map(String.init) }
 
     /// The JSON columns, encoded ahead of time so the write transaction (the serialized section) stays short.
+    /// Column values derived from the request alone, computed before the write transaction so the single writer
+    /// does as little as possible.
     struct EncodedColumns: Sendable {
         var subject: String
         var action: String
         var metadata: String?
+        /// The subject's levels as stored for case-insensitive filtering: workspace, app, workflow, agent, toolset.
+        var lowercasedLevels: [String?]
 
         init(subject: Subject, action: Action, metadata: [String: JSONValue]?) throws {
             self.subject = try LedgerJSON.string(subject)
             self.action = try LedgerJSON.string(action)
             self.metadata = try metadata.map { try LedgerJSON.string($0) }
+            lowercasedLevels = [subject.workspace, subject.app, subject.workflow, subject.agent, subject.toolset]
+                .map { $0?.lowercased() }
         }
     }
 
@@ -125,8 +131,8 @@ struct ReservationRecord: Sendable, Hashable {
             createdAtMs, expiresAtMs, graceMs, deadlineMs, finalizedAtMs, overagePolicy.rawValue, scopePath,
             Self.join(affectedScopes), Self.join(budgetedScopes), encoded.metadata,
             try committedMetadata.map { try LedgerJSON.string($0) },
-            extensionCount, maxExtensions, subject.workspace?.lowercased(), subject.app?.lowercased(),
-            subject.workflow?.lowercased(), subject.agent?.lowercased(), subject.toolset?.lowercased(),
+            extensionCount, maxExtensions, encoded.lowercasedLevels[0], encoded.lowercasedLevels[1],
+            encoded.lowercasedLevels[2], encoded.lowercasedLevels[3], encoded.lowercasedLevels[4],
         ])
         try Self.logTransition(db, id: reservationID.rawValue, from: nil, to: status, atMs: createdAtMs)
     }

@@ -5,8 +5,10 @@ import GRDB
 /// budget. Runs lazily on every access (so results never depend on sweeper timing), from the background sweeper,
 /// and when a namespace clock is advanced.
 extension Ledger {
-    /// Expires every reservation of `namespace` whose deadline has passed; returns their ids.
-    func expireDue(_ db: Database, namespace: String, now: Int64) throws -> [ReservationID] {
+    /// Expires every reservation of `namespace` whose deadline has passed; returns their ids. With `usingHorizon`
+    /// (request paths) the query is skipped when `ExpiryHorizon` shows nothing can be due; the sweeper always looks.
+    func expireDue(_ db: Database, namespace: String, now: Int64, usingHorizon: Bool = true) throws -> [ReservationID] {
+        if usingHorizon, !expiryHorizon.mayHaveDue(namespace: namespace, now: now) { return [] }
         let rows = try Row.fetchAll(
             db.cachedStatement(
                 sql: """
@@ -19,6 +21,11 @@ extension Ledger {
             try expire(db, record, now: now)
             expired.append(record.reservationID)
         }
+        let earliest = try Int64.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT MIN(deadline_ms) FROM reservation WHERE namespace = ? AND status = 'ACTIVE'"),
+            arguments: [namespace])
+        expiryHorizon.record(namespace: namespace, earliestDeadline: earliest)
         return expired
     }
 
@@ -57,7 +64,9 @@ extension Ledger {
                 arguments: [namespace, now]) ?? false
         }
         guard due else { return [] }
-        return try await write { db in try self.expireDue(db, namespace: namespace, now: self.now(namespace: namespace)) }
+        return try await write { db in
+            try self.expireDue(db, namespace: namespace, now: self.now(namespace: namespace), usingHorizon: false)
+        }
     }
 
     /// Sweeps every namespace; used by the background sweeper.

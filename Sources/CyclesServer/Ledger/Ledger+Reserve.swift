@@ -90,6 +90,7 @@ extension Ledger {
                     metadata: request.metadata,
                     maxExtensions: tenantRecord?.maxExtensions ?? ProtocolLimits.defaultMaxExtensions)
                 try record.insert(db, encoded: encoded)
+                self.expiryHorizon.lower(namespace: namespace, to: record.deadlineMs)
                 reservationID = newID.rawValue
                 retainMs = max(ttl + grace, Self.dayMs)
                 let caps = self.caps(for: budgets)

@@ -18,6 +18,8 @@ public final class Ledger: Sendable {
     let pool: DatabasePool
     /// Runs the request path's write transactions, grouping concurrent ones into one commit.
     let batcher: WriteBatcher
+    /// Lets lazy expiry skip its query when no deadline can have passed.
+    let expiryHorizon = ExpiryHorizon()
     let ids: IdentifierGenerator
     /// Clock mode per namespace; a namespace absent here runs on the real clock.
     let clocks = Mutex<[String: ClockMode]>([:])
@@ -60,7 +62,8 @@ public final class Ledger: Sendable {
         configuration.maximumReaderCount = 8
         configuration.label = "cycles-ledger"
         pool = try DatabasePool(path: path, configuration: configuration)
-        batcher = WriteBatcher(pool: pool)
+        let horizon = expiryHorizon
+        batcher = WriteBatcher(pool: pool, onRollback: { horizon.invalidateAll() })
         ids = IdentifierGenerator(seed: deterministicIDSeed)
         try LedgerSchema.migrator().migrate(pool)
         if let adminKey { adminKeyHashes.withLock { _ = $0.insert(Self.hash(adminKey)) } }
@@ -144,6 +147,7 @@ public final class Ledger: Sendable {
             }
             table = fresh
             tenantCache.withLock { $0.removeAll() }
+            expiryHorizon.invalidateAll()
         }
     }
 

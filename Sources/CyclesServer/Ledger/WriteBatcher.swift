@@ -47,10 +47,13 @@ final class WriteBatcher: Sendable {
     let maximumBatchSize: Int
     private let pool: DatabasePool
     private let state = Mutex(State())
+    /// Called whenever something a job wrote is rolled back (so caches derived from writes can be dropped).
+    private let onRollback: @Sendable () -> Void
 
-    init(pool: DatabasePool, maximumBatchSize: Int = 128) {
+    init(pool: DatabasePool, maximumBatchSize: Int = 128, onRollback: @escaping @Sendable () -> Void = {}) {
         self.pool = pool
         self.maximumBatchSize = max(1, maximumBatchSize)
+        self.onRollback = onRollback
     }
 
     /// Runs `body` inside the next batch's transaction and returns its result after that transaction commits.
@@ -69,7 +72,7 @@ final class WriteBatcher: Sendable {
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let job = Job(
                 run: { db in
-                    let outcome = Self.runInSavepoint(body, db)
+                    let outcome = self.runInSavepoint(body, db)
                     return { commitError in
                         if let commitError {
                             continuation.resume(throwing: commitError)
@@ -86,7 +89,7 @@ final class WriteBatcher: Sendable {
     /// The idle fast path: one transaction for this job alone, on the calling thread. A synchronous function so
     /// that the blocking database access is explicit (and not an `async` call that merely looks cheap).
     private func writeInline<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.writeWithoutTransaction { db in try Self.runAlone(body, db) }
+        try pool.writeWithoutTransaction { db in try runAlone(body, db) }
     }
 
     /// Ends the fast path: jobs that queued meanwhile are handed to the writer queue, else the batcher is idle.
@@ -134,6 +137,7 @@ final class WriteBatcher: Sendable {
             for deliver in deliveries { deliver(nil) }
         } catch {
             // BEGIN or COMMIT failed (or SQLite aborted the transaction): nothing of this batch is kept.
+            onRollback()
             for (index, job) in batch.enumerated() {
                 if index < deliveries.count { deliveries[index](error) } else { job.fail(error) }
             }
@@ -150,15 +154,20 @@ final class WriteBatcher: Sendable {
 
     /// Runs one job as a whole transaction (no savepoint needed): a `LedgerError` commits what was written before
     /// it and is rethrown; any other error rolls the transaction back.
-    private static func runAlone<T>(_ body: (Database) throws -> T, _ db: Database) throws -> T {
+    private func runAlone<T>(_ body: (Database) throws -> T, _ db: Database) throws -> T {
         var outcome: Result<T, LedgerError>?
-        try db.inTransaction(.immediate) {
-            do {
-                outcome = .success(try body(db))
-            } catch let error as LedgerError {
-                outcome = .failure(error)
+        do {
+            try db.inTransaction(.immediate) {
+                do {
+                    outcome = .success(try body(db))
+                } catch let error as LedgerError {
+                    outcome = .failure(error)
+                }
+                return .commit
             }
-            return .commit
+        } catch {
+            onRollback()
+            throw error
         }
         guard let outcome else { preconditionFailure("inTransaction returned without running its body") }
         return try outcome.get()
@@ -166,7 +175,7 @@ final class WriteBatcher: Sendable {
 
     /// Runs one job of a batch inside its own savepoint (see the type's documentation for what is kept on which
     /// error).
-    private static func runInSavepoint<T>(_ body: (Database) throws -> T, _ db: Database) -> Result<T, any Error> {
+    private func runInSavepoint<T>(_ body: (Database) throws -> T, _ db: Database) -> Result<T, any Error> {
         var outcome: Result<T, any Error>?
         do {
             try db.inSavepoint {
@@ -179,6 +188,7 @@ final class WriteBatcher: Sendable {
             }
         } catch {
             // inSavepoint rolled the savepoint back before rethrowing.
+            onRollback()
             outcome = .failure(error)
         }
         guard let outcome else { preconditionFailure("inSavepoint returned without running its body") }

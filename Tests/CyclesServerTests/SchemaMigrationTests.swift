@@ -11,7 +11,7 @@ struct SchemaMigrationTests {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
-    @Test("A v1 database migrates to rowid tables with its state, replays and invariants intact")
+    @Test("A v1 database migrates to rowid tables with its state, transition journals, replays and invariants intact")
     func v1DatabaseMigrates() async throws {
         let directory = FileManager.default.temporaryDirectory.path
         let sourcePath = "\(directory)/migrate-source-\(UUID().uuidString).sqlite"
@@ -34,6 +34,11 @@ struct SchemaMigrationTests {
         _ = try await source.release(
             try #require(released.reservationID), ReleaseRequest(idempotencyKey: "release-1"), as: .tenant(Fixture.acme))
         let before = try await source.state(namespace: "default")
+        let journalsBefore = try source.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT reservation_id, transitions FROM reservation ORDER BY reservation_id")
+        }
+        #expect(journalsBefore.count == 3)
+        #expect(journalsBefore.contains { ($0["transitions"] as String).hasSuffix(";ACTIVE>COMMITTED@\(Fixture.start)") })
         try source.close()
 
         // The same rows in a database that has only the v1 schema (column order is unchanged by v2).
@@ -42,11 +47,29 @@ struct SchemaMigrationTests {
         try await v1.writeWithoutTransaction { db in
             try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [sourcePath])
             try db.inTransaction {
-                for table in [
-                    "tenant", "api_key", "budget", "reservation", "reservation_transition", "idempotency", "audit_log",
-                    "event",
-                ] {
+                for table in ["tenant", "api_key", "budget", "idempotency", "audit_log", "event"] {
                     try db.execute(sql: "INSERT INTO main.\(table) SELECT * FROM source.\(table)")
+                }
+                // v1 kept reservations without the journal column and the journal in a table of its own.
+                let v1Columns = try Row.fetchAll(db, sql: "PRAGMA main.table_info(reservation)").map { $0["name"] as String }
+                let columns = v1Columns.joined(separator: ", ")
+                try db.execute(sql: "INSERT INTO main.reservation (\(columns)) SELECT \(columns) FROM source.reservation")
+                let journals = try Row.fetchAll(
+                    db, sql: "SELECT reservation_id, transitions FROM source.reservation ORDER BY rowid")
+                for journal in journals {
+                    for step in (journal["transitions"] as String).split(separator: ";") {
+                        let (body, at) = (step.split(separator: "@")[0], step.split(separator: "@")[1])
+                        let parts = body.split(separator: ">", omittingEmptySubsequences: false)
+                        try db.execute(
+                            sql: """
+                                INSERT INTO main.reservation_transition (reservation_id, from_status, to_status, at_ms)
+                                VALUES (?, ?, ?, ?)
+                                """,
+                            arguments: [
+                                journal["reservation_id"] as String, parts[0].isEmpty ? nil : String(parts[0]),
+                                String(parts[1]), Int64(at),
+                            ])
+                    }
                 }
                 return .commit
             }
@@ -64,6 +87,12 @@ struct SchemaMigrationTests {
         try await migrated.setClock(namespace: "default", mode: .frozen(atMs: Fixture.start))
         #expect(try await migrated.state(namespace: "default") == before)
         #expect(try await migrated.checkInvariants().isEmpty)
+        let journalsAfter = try migrated.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT reservation_id, transitions FROM reservation ORDER BY reservation_id")
+        }
+        #expect(journalsAfter == journalsBefore)
+        let transitionTable = try await migrated.pool.read { db in try db.tableExists("reservation_transition") }
+        #expect(!transitionTable)
         let replay = try await migrated.reserve(Fixture.reserve(100, key: "kept"), as: Fixture.acme)
         #expect(replay.replayed)
         #expect(try replay.value().reservationID == kept.reservationID)

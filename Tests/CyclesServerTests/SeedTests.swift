@@ -120,7 +120,7 @@ struct NamespaceTests {
             try db.execute(
                 sql: "UPDATE budget SET reserved = reserved + 7, remaining = remaining - 7 WHERE scope_path = 'tenant:acme/agent:bot'")
             try db.execute(
-                sql: "INSERT INTO reservation_transition (reservation_id, from_status, to_status, at_ms) VALUES (?, 'COMMITTED', 'ACTIVE', 0)",
+                sql: "UPDATE reservation SET transitions = transitions || ';COMMITTED>ACTIVE@0' WHERE reservation_id = ?",
                 arguments: [id.rawValue])
         }
         try tamper.close()

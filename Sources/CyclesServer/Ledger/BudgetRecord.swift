@@ -69,7 +69,9 @@ struct BudgetRecord: Sendable, Hashable {
     /// The wire view of this ledger (`scope` is the leaf segment, `scope_path` the full path).
     var balance: Balance {
         Balance(
-            scope: ScopePath(parsing: scopePath)?.leaf ?? scopePath, scopePath: scopePath,
+            // The last segment of a stored (validated) path is its leaf; no need to parse the whole path.
+            scope: scopePath.lastIndex(of: "/").map { String(scopePath[scopePath.index(after: $0)...]) } ?? scopePath,
+            scopePath: scopePath,
             remaining: Amount(unit: unit, amount: remaining), reserved: Amount(unit: unit, amount: reserved),
             spent: Amount(unit: unit, amount: spent), debt: Amount(unit: unit, amount: debt),
             allocated: Amount(unit: unit, amount: allocated), overdraftLimit: Amount(unit: unit, amount: overdraftLimit),

@@ -267,15 +267,13 @@ extension Ledger {
     private func transitionViolations(namespace: String, state: LedgerState) async throws -> [InvariantViolation] {
         let rows = try await pool.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT x.reservation_id, x.from_status, x.to_status FROM reservation_transition x
-                    JOIN reservation r ON r.reservation_id = x.reservation_id WHERE r.namespace = ? ORDER BY x.id
-                    """, arguments: [namespace]
-            ).map { row -> (String, String?, String) in (row["reservation_id"], row["from_status"], row["to_status"]) }
+                db, sql: "SELECT reservation_id, transitions FROM reservation WHERE namespace = ?", arguments: [namespace]
+            ).map { row -> (String, String) in (row["reservation_id"], row["transitions"]) }
         }
         var history: [String: [(String?, String)]] = [:]
-        for (id, from, to) in rows { history[id, default: []].append((from, to)) }
+        for (id, journal) in rows {
+            history[id] = ReservationRecord.transitionSteps(journal).map { ($0.from, $0.to) }
+        }
         var violations: [InvariantViolation] = []
         let terminal: Set<String> = ["COMMITTED", "RELEASED", "EXPIRED"]
         for reservation in state.reservations {

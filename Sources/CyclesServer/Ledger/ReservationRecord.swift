@@ -122,8 +122,8 @@ struct ReservationRecord: Sendable, Hashable {
                   action_json, unit, amount, committed_amount, created_at_ms, expires_at_ms, grace_ms, deadline_ms,
                   finalized_at_ms, overage_policy, scope_path, affected_scopes, budgeted_scopes,
                   metadata_json, committed_metadata_json, extension_count, max_extensions,
-                  workspace, app, workflow, agent, toolset)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  workspace, app, workflow, agent, toolset, transitions)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             reservationID.rawValue, tenantID, namespace, status.rawValue, idempotencyKey,
@@ -133,30 +133,40 @@ struct ReservationRecord: Sendable, Hashable {
             try committedMetadata.map { try LedgerJSON.string($0) },
             extensionCount, maxExtensions, encoded.lowercasedLevels[0], encoded.lowercasedLevels[1],
             encoded.lowercasedLevels[2], encoded.lowercasedLevels[3], encoded.lowercasedLevels[4],
+            Self.transitionStep(from: nil, to: status, atMs: createdAtMs),
         ])
-        try Self.logTransition(db, id: reservationID.rawValue, from: nil, to: status, atMs: createdAtMs)
     }
 
-    /// Persists a status change (and the fields that go with it) and journals the transition.
+    /// Persists a status change (and the fields that go with it) and appends the step to the row's transition
+    /// journal.
     func saveTransition(_ db: Database, from previous: ReservationStatus, atMs: Int64) throws {
         try db.cachedStatement(
             sql: """
                 UPDATE reservation SET status = ?, committed_amount = ?, finalized_at_ms = ?,
-                  committed_metadata_json = ? WHERE reservation_id = ?
+                  committed_metadata_json = ?, transitions = transitions || ? WHERE reservation_id = ?
                 """
         ).execute(arguments: [
             status.rawValue, committedAmount, finalizedAtMs, try committedMetadata.map { try LedgerJSON.string($0) },
-            reservationID.rawValue,
+            ";" + Self.transitionStep(from: previous, to: status, atMs: atMs), reservationID.rawValue,
         ])
-        try Self.logTransition(db, id: reservationID.rawValue, from: previous, to: status, atMs: atMs)
     }
 
-    static func logTransition(
-        _ db: Database, id: String, from: ReservationStatus?, to: ReservationStatus, atMs: Int64
-    ) throws {
-        try db.cachedStatement(
-            sql: "INSERT INTO reservation_transition (reservation_id, from_status, to_status, at_ms) VALUES (?, ?, ?, ?)"
-        ).execute(arguments: [id, from?.rawValue, to.rawValue, atMs])
+    /// One step of the `transitions` journal column: `from>to@at_ms` (`from` empty at creation), steps joined by
+    /// `;`. The journal lives in the reservation's own row (which every transition updates anyway) rather than in a
+    /// table of its own, which cost every reserve and settlement an extra insert into two B-trees.
+    static func transitionStep(from: ReservationStatus?, to: ReservationStatus, atMs: Int64) -> String {
+        "\(from?.rawValue ?? "")>\(to.rawValue)@\(atMs)"
+    }
+
+    /// Parses a `transitions` journal into (from, to) steps; a malformed step parses as `(nil, "")`, which the
+    /// invariant check reports as illegal.
+    static func transitionSteps(_ journal: String) -> [(from: String?, to: String)] {
+        journal.split(separator: ";").map { step in
+            let body = step.split(separator: "@", maxSplits: 1).first ?? ""
+            let parts = body.split(separator: ">", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2 else { return (nil, "") }
+            return (parts[0].isEmpty ? nil : String(parts[0]), String(parts[1]))
+        }
     }
 
     /// The wire detail; `include` selects the optional projections of the list endpoint.

@@ -119,14 +119,14 @@ enum LedgerSchema {
                     ) WITHOUT ROWID;
                     """)
         }
-        // v2: the large, insert-heavy tables become rowid tables. As WITHOUT ROWID tables their rows lived in the
-        // primary-key B-tree, where SQLite keeps at most about a quarter of a page inline: a stored reserve answer
-        // or a reservation row spilled to an overflow page, and every random key (idempotency keys, reservation
-        // ids) dirtied a leaf page of its own, so one reserve wrote about a dozen pages to the WAL. Rowid tables
-        // append rows at the end and keep the keys in small unique indexes. AUTOINCREMENT goes too (it updated
-        // `sqlite_sequence` on every insert). The transition journal moves into the reservation row (`transitions`,
-        // steps `from>to@at_ms` joined by `;`): every transition updates that row anyway, while the separate table
-        // cost each reserve, commit, release and expiry one more insert into two B-trees.
+        // v2: the large, insert-heavy tables become rowid tables. In a WITHOUT ROWID table the whole row lives in
+        // the primary-key B-tree, where SQLite keeps at most about a quarter of a page inline: a stored answer with
+        // balances for several scopes, or a reservation with metadata, spills onto overflow pages, and inserts at
+        // random keys (idempotency keys) split leaf pages full of whole rows. Rowid tables append rows and keep the
+        // keys in small unique indexes. AUTOINCREMENT goes too (it updated `sqlite_sequence` on every insert). The
+        // transition journal moves into the reservation row (`transitions`, steps `from>to@at_ms` joined by `;`):
+        // every transition updates that row anyway, while the separate table cost each reserve, commit, release and
+        // expiry one more insert into two B-trees.
         migrator.registerMigration("v2-rowid-tables") { db in
             try db.execute(
                 sql: """

@@ -158,11 +158,7 @@ final class WriteBatcher: Sendable {
         var outcome: Result<T, LedgerError>?
         do {
             try db.inTransaction(.immediate) {
-                do {
-                    outcome = .success(try body(db))
-                } catch let error as LedgerError {
-                    outcome = .failure(error)
-                }
+                outcome = try Self.keepingLedgerErrors(body, db)
                 return .commit
             }
         } catch {
@@ -176,22 +172,30 @@ final class WriteBatcher: Sendable {
     /// Runs one job of a batch inside its own savepoint (see the type's documentation for what is kept on which
     /// error).
     private func runInSavepoint<T>(_ body: (Database) throws -> T, _ db: Database) -> Result<T, any Error> {
-        var outcome: Result<T, any Error>?
+        var outcome: Result<T, LedgerError>?
         do {
             try db.inSavepoint {
-                do {
-                    outcome = .success(try body(db))
-                } catch let error as LedgerError {
-                    outcome = .failure(error)
-                }
+                outcome = try Self.keepingLedgerErrors(body, db)
                 return .commit
             }
         } catch {
             // inSavepoint rolled the savepoint back before rethrowing.
             onRollback()
-            outcome = .failure(error)
+            return .failure(error)
         }
         guard let outcome else { preconditionFailure("inSavepoint returned without running its body") }
-        return outcome
+        return outcome.mapError { $0 }
+    }
+
+    /// Runs `body`, turning a `LedgerError` into a result (what was written before it is kept: the caller commits)
+    /// and rethrowing any other error (the caller rolls back).
+    private static func keepingLedgerErrors<T>(_ body: (Database) throws -> T, _ db: Database) throws
+        -> Result<T, LedgerError>
+    {
+        do {
+            return .success(try body(db))
+        } catch let error as LedgerError {
+            return .failure(error)
+        }
     }
 }

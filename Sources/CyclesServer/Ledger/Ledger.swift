@@ -8,12 +8,13 @@ import Foundation
 /// The Cycles budget engine: an SQLite ledger (GRDB `DatabasePool`, WAL) that serves every runtime operation
 /// without a socket, namespaced so one database can hold many isolated tenant spaces (each with its own clock).
 ///
-/// Concurrency model: every mutating request runs as **one** write transaction that holds all of its SQL, including
-/// the reads that decide the write (idempotency lookup, tenant status, budget rows), so SQLite's single writer
-/// serializes them and concurrent reserves can never oversubscribe a shared scope. The idempotent response is stored
-/// in that same transaction, so a lost response can always be recovered by retrying, and two concurrent requests with
-/// one key execute once (the second finds the first's stored answer and replays it). Pure reads use the pool's
-/// readers. Every deadline reads the namespace clock (`now(namespace:)`), never the wall clock directly.
+/// Concurrency model: every mutating request runs as **one** atomic unit of SQL (its own transaction, or its own
+/// savepoint inside a group commit, see `WriteBatcher`) that holds all of its statements, including the reads that
+/// decide the write (idempotency lookup, tenant status, budget rows), so SQLite's single writer serializes them and
+/// concurrent reserves can never oversubscribe a shared scope. The idempotent response is stored in that same unit
+/// and answered only after it commits, so a lost response can always be recovered by retrying, and two concurrent
+/// requests with one key execute once (the second finds the first's stored answer and replays it). Pure reads use
+/// the pool's readers. Every deadline reads the namespace clock (`now(namespace:)`), never the wall clock directly.
 public final class Ledger: Sendable {
     let pool: DatabasePool
     /// Runs the request path's write transactions, grouping concurrent ones into one commit.

@@ -106,37 +106,18 @@ public struct HTTPExchange: Sendable {
 
     // MARK: - Bodies
 
-    /// Reads, strictly validates and decodes a JSON body; checks `X-Idempotency-Key` against the body's key.
-    func decode<T: Decodable>(_ type: T.Type, from request: Request, shape: JSONShape) async throws -> T {
-        let (_, bytes) = try await validatedBody(of: request, shape: shape)
-        do {
-            return try CyclesJSON.decode(type, from: Data(bytes))
-        } catch {
-            throw LedgerError.invalid("request body does not match the schema: \(Self.describe(error))")
-        }
-    }
-
-    /// Reads and strictly validates a JSON body, then builds the value from the parsed JSON (no second parse);
-    /// checks `X-Idempotency-Key` against the body's key.
-    func decodeValidated<T: ValidatedJSONDecodable>(_ type: T.Type, from request: Request, shape: JSONShape)
-        async throws -> T
-    {
-        let (value, _) = try await validatedBody(of: request, shape: shape)
-        return try T(validated: try ValidatedJSONObject(value, path: ""))
-    }
-
-    /// The body parsed and checked against `shape` (400 naming the field otherwise), with its raw bytes.
-    private func validatedBody(of request: Request, shape: JSONShape) async throws -> (JSONValue, [UInt8]) {
+    /// Reads and strictly validates a JSON body (400 naming the field otherwise), then builds the value from the
+    /// parsed JSON (one parse, no `JSONDecoder`); checks `X-Idempotency-Key` against the body's key.
+    func decode<T: ValidatedJSONDecodable>(_ type: T.Type, from request: Request, shape: JSONShape) async throws -> T {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: maximumBodySize)
         } catch {
             throw LedgerError.invalid("request body is larger than \(maximumBodySize) bytes")
         }
-        let bytes = Array(buffer.readableBytesView)
         let value: JSONValue
         do {
-            value = try JSONValueParser.parse(bytes)
+            value = try JSONValueParser.parse(Array(buffer.readableBytesView))
         } catch {
             throw LedgerError.invalid("request body is not valid JSON")
         }
@@ -144,19 +125,6 @@ public struct HTTPExchange: Sendable {
         if let header = request.headers[Self.idempotencyKeyField], header != value["idempotency_key"]?.stringValue {
             throw LedgerError.invalid("X-Idempotency-Key header does not match idempotency_key in request body")
         }
-        return (value, bytes)
-    }
-
-    static func describe(_ error: any Error) -> String {
-        guard let error = error as? DecodingError else { return "\(error)" }
-        func path(_ keys: [any CodingKey]) -> String { keys.map(\.stringValue).joined(separator: ".") }
-        switch error {
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            return "\(path(context.codingPath)): \(context.debugDescription)"
-        case .keyNotFound(let key, let context):
-            return "\(path(context.codingPath + [key])) is required"
-        @unknown default:
-            return "\(error)"
-        }
+        return try T(validated: try ValidatedJSONObject(value, path: ""))
     }
 }

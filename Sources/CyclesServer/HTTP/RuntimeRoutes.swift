@@ -21,7 +21,7 @@ public enum RuntimeRoutes {
         router.post("/v1/reservations") { request, _ in
             await exchange.respond(to: request) {
                 let identity = try exchange.tenant(of: request)
-                let body = try await exchange.decodeValidated(
+                let body = try await exchange.decode(
                     ReservationCreateRequest.self, from: request, shape: .reservationCreate)
                 let reply = try await ledger.reserve(body, as: identity)
                 return HTTPExchange.Reply(status: reply.status, body: reply.body, tenant: reply.tenant)

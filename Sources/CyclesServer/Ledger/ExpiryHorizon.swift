@@ -10,7 +10,7 @@ import Synchronization
 ///   commits, releases and deletions only remove deadlines; so the entry stays at or below the true minimum;
 /// - a write that rolls back might have raised an entry past deadlines it had expired and that are ACTIVE again, so
 ///   `WriteBatcher` calls `invalidateAll()` on every rollback, and seeds and namespace changes clear it too.
-/// Like the tenant cache it assumes this process is the database's only writer; the background sweeper, which
+/// Like the tenant and API-key mirrors it assumes this process is the database's only writer; the background sweeper, which
 /// does not use the horizon, still finds anything another writer left.
 final class ExpiryHorizon: Sendable {
     private let horizons = Mutex<[String: Int64]>([:])

@@ -40,9 +40,9 @@ final class IdentifierGenerator: Sendable {
     /// reserve dirtied (and wrote to the WAL) a page of its own. Seeded ids stay fully reproducible.
     func reservationID() -> ReservationID {
         guard !isSeeded else { return ReservationID("rsv_" + hex128()) }
-        let milliseconds = String(UInt64(clamping: NamespaceClock.wallClockMs()) & 0xFFFF_FFFF_FFFF, radix: 16)
-        let padding = String(repeating: "0", count: 12 - milliseconds.count)
-        return ReservationID("rsv_" + padding + milliseconds + RandomIdentifier.hex(byteCount: 10))
+        let milliseconds = UInt64(clamping: NamespaceClock.wallClockMs())
+        let timeBytes = stride(from: 40, through: 0, by: -8).map { UInt8(truncatingIfNeeded: milliseconds >> $0) }
+        return ReservationID("rsv_" + RandomIdentifier.hexString(timeBytes) + RandomIdentifier.hex(byteCount: 10))
     }
     /// `evt_<32 hex>`.
     func eventID() -> EventID { EventID("evt_" + hex128()) }

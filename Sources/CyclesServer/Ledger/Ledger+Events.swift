@@ -36,7 +36,7 @@ extension Ledger {
                 return replayed
             }
             _ = try self.expireDue(db, namespace: namespace, now: now)
-            let tenantRecord = try self.tenantRecord(db, tenantID: tenant)
+            let tenantRecord = self.tenantRecord(tenant)
             try tenantRecord?.requireOpen()
             let budgets: [BudgetRecord]
             switch try self.enforcement(db, tenant: tenant, path: path, unit: request.actual.unit, field: "actual") {

@@ -30,7 +30,7 @@ extension Ledger {
             return db.changesCount
         }
         clocks.withLock { _ = $0.removeValue(forKey: name) }
-        try reloadAuthentication()
+        try reloadTenants()
         if deleted == 0 { throw LedgerError.notFound("Namespace not found: \(name)") }
     }
 
@@ -40,7 +40,7 @@ extension Ledger {
             try db.execute(sql: "DELETE FROM tenant WHERE namespace = ?", arguments: [name])
         }
         clocks.withLock { _ = $0.removeValue(forKey: name) }
-        try reloadAuthentication()
+        try reloadTenants()
     }
 
     /// Loads a seed into a namespace (created if missing). Additive: existing tenants of the same namespace are
@@ -124,7 +124,7 @@ extension Ledger {
             return SeedSummary(tenants: seed.tenants.count, budgets: seed.budgets.count)
         }
         if let adminKey = seed.adminKey { addAdminKey(adminKey) }
-        try reloadAuthentication()
+        try reloadTenants()
         return summary
     }
 

@@ -48,7 +48,7 @@ extension Ledger {
             }
             // Stale holds must not decide this request: expire whatever is past its deadline first.
             _ = try self.expireDue(db, namespace: namespace, now: now)
-            let tenantRecord = try self.tenantRecord(db, tenantID: tenant)
+            let tenantRecord = self.tenantRecord(tenant)
             let response: ReservationCreateResponse
             var reservationID: String?
             var retainMs = Self.dayMs
@@ -170,7 +170,7 @@ extension Ledger {
                 return replayed
             }
             _ = try self.expireDue(db, namespace: namespace, now: now)
-            let tenantRecord = try self.tenantRecord(db, tenantID: tenant)
+            let tenantRecord = self.tenantRecord(tenant)
             let response: DecisionResponse
             switch try self.evaluate(
                 db, tenant: tenant, tenantRecord: tenantRecord, path: path, estimate: request.estimate)

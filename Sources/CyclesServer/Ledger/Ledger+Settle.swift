@@ -60,7 +60,7 @@ extension Ledger {
             {
                 return replayed
             }
-            try self.tenantRecord(db, tenantID: record.tenantID)?.requireOpen()
+            try self.tenantRecord(record.tenantID)?.requireOpen()
             try self.requireSettleable(record)
             guard request.actual.unit == record.unit else {
                 throw LedgerError(
@@ -111,7 +111,7 @@ extension Ledger {
             {
                 return replayed
             }
-            try self.tenantRecord(db, tenantID: record.tenantID)?.requireOpen()
+            try self.tenantRecord(record.tenantID)?.requireOpen()
             try self.requireSettleable(record)
             try self.requireBeforeDeadline(db, record, deadline: record.deadlineMs, now: now)
             let updated = try self.returnHold(db, record)
@@ -155,7 +155,7 @@ extension Ledger {
             {
                 return replayed
             }
-            try self.tenantRecord(db, tenantID: record.tenantID)?.requireOpen()
+            try self.tenantRecord(record.tenantID)?.requireOpen()
             try self.requireSettleable(record)
             try self.requireBeforeDeadline(db, record, deadline: record.expiresAtMs, now: now)
             guard record.extensionCount < record.maxExtensions else {

@@ -27,9 +27,9 @@ public final class Ledger: Sendable {
     /// SHA-256 of every API key → its tenant. Reloaded after every seed or namespace change, so authentication
     /// costs no database round trip on the hot path.
     let apiKeys = Mutex<[String: AuthEntry]>([:])
-    /// Tenant rows by id, read on almost every request; filled from write transactions, cleared with the key table
-    /// (see `Ledger+TenantCache.swift`).
-    let tenantCache = Mutex<[String: TenantRecord]>([:])
+    /// Every tenant row by id, loaded together with `apiKeys`, so the request path reads a tenant's status and
+    /// settings without SQL.
+    let tenants = Mutex<[String: TenantRecord]>([:])
     /// SHA-256 of every accepted admin key.
     let adminKeyHashes = Mutex<Set<String>>([])
     /// A temporary database file to delete on `close()` (used for `:memory:`).
@@ -68,7 +68,7 @@ public final class Ledger: Sendable {
         ids = IdentifierGenerator(seed: deterministicIDSeed)
         try LedgerSchema.migrator().migrate(pool)
         if let adminKey { adminKeyHashes.withLock { _ = $0.insert(Self.hash(adminKey)) } }
-        try reloadAuthentication()
+        try reloadTenants()
     }
 
     /// Where a `:memory:` ledger keeps its file: `/dev/shm` (RAM-backed tmpfs on Linux) when it is a writable
@@ -129,27 +129,38 @@ public final class Ledger: Sendable {
     /// Whether any admin key is configured.
     public var hasAdminKey: Bool { adminKeyHashes.withLock { !$0.isEmpty } }
 
-    func reloadAuthentication() throws {
-        // The read and the swap happen under the table's lock. Done separately, two concurrent reloads (a namespace
-        // deleted while another is seeded) could interleave so that the older read is swapped in last, dropping
-        // freshly seeded keys (seen as intermittent 401s). Reloads follow admin operations only, so holding the
-        // lock across one short read costs authentication nothing measurable.
+    /// Reloads the in-memory mirrors of the tenant and API-key tables (and forgets expiry horizons). Tenant and key
+    /// rows change only through seeding and namespace operations, and each of them calls this after its write
+    /// commits; like every in-memory mirror here, this assumes the process is the database's only writer.
+    func reloadTenants() throws {
+        // The read and the swap happen under the key table's lock. Done separately, two concurrent reloads (a
+        // namespace deleted while another is seeded) could interleave so that the older read is swapped in last,
+        // dropping freshly seeded keys (seen as intermittent 401s). Reloads follow admin operations only, so holding
+        // the lock across one short read costs authentication nothing measurable.
         try apiKeys.withLock { table in
-            let rows = try pool.read { db in
-                try Row.fetchAll(
-                    db,
-                    sql: "SELECT k.key_hash, k.tenant_id, k.status, t.namespace FROM api_key k JOIN tenant t USING (tenant_id)"
+            let (keyRows, tenantRows) = try pool.read { db in
+                (
+                    try Row.fetchAll(
+                        db,
+                        sql: "SELECT k.key_hash, k.tenant_id, k.status, t.namespace FROM api_key k JOIN tenant t USING (tenant_id)"
+                    ),
+                    try TenantRecord.fetchAll(db)
                 )
             }
             var fresh: [String: AuthEntry] = [:]
-            for row in rows {
+            for row in keyRows {
                 fresh[row["key_hash"]] = AuthEntry(
                     tenantID: row["tenant_id"], namespace: row["namespace"], active: (row["status"] as String) == "ACTIVE")
             }
             table = fresh
-            tenantCache.withLock { $0.removeAll() }
+            tenants.withLock { $0 = Dictionary(uniqueKeysWithValues: tenantRows.map { ($0.tenantID, $0) }) }
             expiryHorizon.invalidateAll()
         }
+    }
+
+    /// The tenant's row (status and settings), `nil` for an unknown tenant.
+    func tenantRecord(_ tenantID: String) -> TenantRecord? {
+        tenants.withLock { $0[tenantID] }
     }
 
     /// SHA-256 hex of a secret; keys are only ever stored and compared in this form.

@@ -96,9 +96,8 @@ struct ReservationRecord: Sendable, Hashable {
     static func join(_ scopes: [String]) -> String { scopes.joined(separator: ",") }
     static func split(_ text: String) -> [String] { text.split(separator: ",").map(String.init) }
 
-    /// The JSON columns, encoded ahead of time so the write transaction (the serialized section) stays short.
-    /// Column values derived from the request alone, computed before the write transaction so the single writer
-    /// does as little as possible.
+    /// Column values derived from the request alone (the JSON columns, the lowercased subject levels), computed
+    /// before the write transaction so the single writer (the serialized section) does as little as possible.
     struct EncodedColumns: Sendable {
         var subject: String
         var action: String

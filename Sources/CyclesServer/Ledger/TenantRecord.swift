@@ -13,13 +13,14 @@ struct TenantRecord: Sendable {
 
     var isClosed: Bool { status == "CLOSED" }
 
-    static func fetch(_ db: Database, tenantID: String) throws -> TenantRecord? {
-        try Row.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT tenant_id, namespace, status, default_overage_policy, max_extensions, default_ttl_ms,
-                      max_ttl_ms FROM tenant WHERE tenant_id = ?
-                    """), arguments: [tenantID]
+    /// Every tenant row.
+    static func fetchAll(_ db: Database) throws -> [TenantRecord] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT tenant_id, namespace, status, default_overage_policy, max_extensions, default_ttl_ms, max_ttl_ms
+                FROM tenant
+                """
         ).map { row in
             TenantRecord(
                 tenantID: row["tenant_id"], namespace: row["namespace"], status: row["status"],

@@ -7,7 +7,7 @@ struct FaultRuleStoreTests {
         reservationID: String? = "r1", key: String? = "k1"
     ) -> InterceptedRequest {
         InterceptedRequest(
-            operation: operation, method: "POST", path: "/v1/x", tenant: tenant, namespace: namespace,
+            operation: operation, tenant: tenant, namespace: namespace,
             reservationID: reservationID, idempotencyKey: key)
     }
 

@@ -21,8 +21,8 @@ extension MockControlRoutes {
     func deleteNamespace(name: String) async throws -> Response {
         try Self.validateNamespaceName(name)
         // "default" always exists (CONTRACTS.md); it can be reset but not deleted.
-        guard name != "default" else {
-            throw ControlAPIError.invalidRequest("The 'default' namespace cannot be deleted; reset it instead")
+        guard name != Ledger.defaultNamespace else {
+            throw LedgerError.invalid("The 'default' namespace cannot be deleted; reset it instead")
         }
         try await ledger.deleteNamespace(name)
         controls.faults.removeAll(namespace: name)
@@ -35,7 +35,7 @@ extension MockControlRoutes {
     func seed(_ request: Request) async throws -> Response {
         let namespace = try Self.namespace(request)
         let bytes = try await Self.collectBody(of: request)
-        guard !bytes.isEmpty else { throw ControlAPIError.invalidRequest("Request body is required (a seed document)") }
+        guard !bytes.isEmpty else { throw LedgerError.invalid("Request body is required (a seed document)") }
         // The seed parser names the JSON path of a problem, exactly as for `--seed FILE`.
         let document = try SeedDocument.parse(bytes, source: "seed request")
         let summary: SeedSummary
@@ -45,7 +45,7 @@ extension MockControlRoutes {
             throw Self.classify(error)
         } catch {
             // Seed problems are the caller's: the document names tenants, keys or budgets that clash.
-            throw ControlAPIError.invalidRequest("Seed rejected: \(error)")
+            throw LedgerError.invalid("Seed rejected: \(error)")
         }
         return try Self.json(summary)
     }
@@ -70,17 +70,17 @@ extension MockControlRoutes {
             mode = .real
         case "frozen":
             guard let atMs = body.atMs else {
-                throw ControlAPIError.invalidRequest("mode 'frozen' needs 'at_ms' (epoch milliseconds)")
+                throw LedgerError.invalid("mode 'frozen' needs 'at_ms' (epoch milliseconds)")
             }
-            guard atMs >= 0 else { throw ControlAPIError.invalidRequest("'at_ms' must not be negative") }
+            guard atMs >= 0 else { throw LedgerError.invalid("'at_ms' must not be negative") }
             mode = .frozen(atMs: atMs)
         case "offset":
             guard let offsetMs = body.offsetMs else {
-                throw ControlAPIError.invalidRequest("mode 'offset' needs 'offset_ms' (milliseconds)")
+                throw LedgerError.invalid("mode 'offset' needs 'offset_ms' (milliseconds)")
             }
             mode = .offset(ms: offsetMs)
         default:
-            throw ControlAPIError.invalidRequest("Invalid 'mode' '\(body.mode)': expected real, frozen or offset")
+            throw LedgerError.invalid("Invalid 'mode' '\(body.mode)': expected real, frozen or offset")
         }
         try await ledger.setClock(namespace: namespace, mode: mode)
         return try Self.json(try await clockBody(namespace: namespace))
@@ -90,7 +90,7 @@ extension MockControlRoutes {
         let namespace = try Self.namespace(request)
         let body = try await Self.decodeBody(ClockAdvanceBody.self, from: request)
         guard body.byMs >= 0 else {
-            throw ControlAPIError.invalidRequest("'by_ms' must not be negative (the clock only moves forward)")
+            throw LedgerError.invalid("'by_ms' must not be negative (the clock only moves forward)")
         }
         // The ledger runs every expiry that falls due before returning, so the answer is settled state.
         let advanced = try await ledger.advanceClockReportingExpiries(namespace: namespace, byMs: body.byMs)
@@ -110,7 +110,7 @@ extension MockControlRoutes {
     }
 
     func removeFault(id: String) throws -> Response {
-        guard controls.faults.remove(id: id) else { throw ControlAPIError.notFound("No fault rule '\(id)'") }
+        guard controls.faults.remove(id: id) else { throw LedgerError.notFound("No fault rule '\(id)'") }
         return Self.noContent()
     }
 
@@ -122,7 +122,7 @@ extension MockControlRoutes {
         if let text = parameters.get("operation") {
             guard let parsed = RuntimeOperation(rawValue: text) else {
                 let known = RuntimeOperation.allCases.map(\.rawValue).joined(separator: ", ")
-                throw ControlAPIError.invalidRequest("Invalid 'operation' '\(text)': expected one of \(known)")
+                throw LedgerError.invalid("Invalid 'operation' '\(text)': expected one of \(known)")
             }
             operation = parsed
         }

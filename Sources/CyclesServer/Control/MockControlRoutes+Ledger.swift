@@ -12,15 +12,10 @@ extension MockControlRoutes {
         }
     }
 
-    /// Maps an engine error to the control API's answer.
-    static func classify(_ error: any Error) -> ControlAPIError {
-        if let error = error as? LedgerError {
-            return ControlAPIError(status: error.httpStatus, code: error.code, message: error.message)
-        }
-        if let error = error as? SeedError {
-            return .invalidRequest(error.description)
-        }
-        return ControlAPIError(status: 500, code: .internalError, message: "Control operation failed: \(error)")
+    /// Maps any other failure to the control API's answer (`LedgerError`s are answered as they are).
+    static func classify(_ error: any Error) -> LedgerError {
+        if let error = error as? SeedError { return .invalid(error.description) }
+        return LedgerError(.internalError, "Control operation failed: \(error)", httpStatus: 500)
     }
 }
 

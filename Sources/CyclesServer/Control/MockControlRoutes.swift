@@ -86,26 +86,26 @@ public struct MockControlRoutes: Sendable {
         do {
             try authenticate(request)
             return try await body()
-        } catch let error as ControlAPIError {
+        } catch let error as LedgerError {
             return errorResponse(error, request: request)
         } catch let error as FaultSpecificationError {
-            return errorResponse(.invalidRequest(error.message), request: request)
+            return errorResponse(.invalid(error.message), request: request)
         } catch let error as DecodingError {
-            return errorResponse(.invalidRequest(Self.describe(error)), request: request)
+            return errorResponse(.invalid(Self.describe(error)), request: request)
         } catch {
             return errorResponse(Self.classify(error), request: request)
         }
     }
 
-    private func authenticate(_ request: Request) throws(ControlAPIError) {
+    private func authenticate(_ request: Request) throws(LedgerError) {
         guard ledger.hasAdminKey else {
-            throw .unauthorized("The control API is disabled: start the server with an admin key")
+            throw LedgerError(.unauthorized, "The control API is disabled: start the server with an admin key")
         }
-        guard let presented = request.headers[HTTPField.Name(CyclesHeader.adminAPIKey)!], !presented.isEmpty else {
-            throw .unauthorized("Missing \(CyclesHeader.adminAPIKey)")
+        guard let presented = request.headers[HTTPExchange.adminKeyField], !presented.isEmpty else {
+            throw LedgerError(.unauthorized, "Missing \(CyclesHeader.adminAPIKey)")
         }
         // The ledger compares SHA-256 digests, so the key itself is never held or logged here.
-        guard ledger.isAdminKey(presented) else { throw .unauthorized("Invalid \(CyclesHeader.adminAPIKey)") }
+        guard ledger.isAdminKey(presented) else { throw LedgerError(.unauthorized, "Invalid \(CyclesHeader.adminAPIKey)") }
     }
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
@@ -117,9 +117,10 @@ public struct MockControlRoutes: Sendable {
 
     static func noContent() -> Response { Response(status: .noContent) }
 
-    func errorResponse(_ error: ControlAPIError, request: Request) -> Response {
+    /// The protocol error answer (status, code and message; control errors carry no details or tenant).
+    func errorResponse(_ error: LedgerError, request: Request) -> Response {
         FaultInjectionMiddleware<BasicRequestContext>.errorResponse(
-            status: error.status, code: error.code, message: error.message, retryAfterSeconds: nil, request: request,
+            status: error.httpStatus, code: error.code, message: error.message, retryAfterSeconds: nil, request: request,
             makeRequestID: { ledger.makeRequestID() })
     }
 
@@ -150,13 +151,13 @@ public struct MockControlRoutes: Sendable {
     {
         var data = try await collectBody(of: request)
         if data.isEmpty {
-            guard allowEmpty else { throw ControlAPIError.invalidRequest("Request body is required") }
+            guard allowEmpty else { throw LedgerError.invalid("Request body is required") }
             data = Data("{}".utf8)
         }
         do {
             return try CyclesJSON.decode(T.self, from: data)
         } catch let error as DecodingError {
-            throw ControlAPIError.invalidRequest(describe(error))
+            throw LedgerError.invalid(describe(error))
         }
     }
 
@@ -165,40 +166,40 @@ public struct MockControlRoutes: Sendable {
         do {
             return Data(try await request.body.collect(upTo: maximumBodySize).readableBytesView)
         } catch {
-            throw ControlAPIError.invalidRequest("Request body is larger than \(maximumBodySize) bytes")
+            throw LedgerError.invalid("Request body is larger than \(maximumBodySize) bytes")
         }
     }
 
     /// The `namespace` query parameter, defaulting to `default`.
-    static func namespace(_ request: Request) throws(ControlAPIError) -> String {
-        try optionalNamespace(request) ?? "default"
+    static func namespace(_ request: Request) throws(LedgerError) -> String {
+        try optionalNamespace(request) ?? Ledger.defaultNamespace
     }
 
     /// The `namespace` query parameter, if present and well formed.
-    static func optionalNamespace(_ request: Request) throws(ControlAPIError) -> String? {
+    static func optionalNamespace(_ request: Request) throws(LedgerError) -> String? {
         guard let name = request.uri.queryParameters.get("namespace"), !name.isEmpty else { return nil }
         try validateNamespaceName(name)
         return name
     }
 
     /// Namespace names: 1–64 characters of letters, digits, `_`, `-`, `.`, starting with a letter or digit.
-    static func validateNamespaceName(_ name: String) throws(ControlAPIError) {
+    static func validateNamespaceName(_ name: String) throws(LedgerError) {
         let allowed = name.unicodeScalars.allSatisfy {
             ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "_-.".unicodeScalars.contains($0)
         }
         guard (1...64).contains(name.count), allowed, let first = name.unicodeScalars.first,
             first.properties.isAlphabetic || ("0"..."9").contains(first)
         else {
-            throw .invalidRequest(
+            throw .invalid(
                 "Invalid namespace '\(name)': use 1-64 letters, digits, '_', '-' or '.', starting with a letter or digit")
         }
     }
 
     /// An optional integer query parameter, rejecting text that is not one.
-    static func integerParameter(_ name: String, in request: Request) throws(ControlAPIError) -> Int? {
+    static func integerParameter(_ name: String, in request: Request) throws(LedgerError) -> Int? {
         guard let text = request.uri.queryParameters.get(name) else { return nil }
         guard let value = Int(text), value >= 0 else {
-            throw .invalidRequest("Query parameter '\(name)' must be a non-negative integer, got '\(text)'")
+            throw .invalid("Query parameter '\(name)' must be a non-negative integer, got '\(text)'")
         }
         return value
     }

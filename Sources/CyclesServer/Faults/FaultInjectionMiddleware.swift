@@ -47,7 +47,7 @@ public struct FaultInjectionMiddleware<Context: RequestContext>: RouterMiddlewar
             reservationID: intercepted.reservationID)
 
         let effect: FaultEffect?
-        if let headerValue = request.headers[Self.faultHeaderName] {
+        if let headerValue = request.headers[HTTPExchange.faultField] {
             do throws(FaultSpecificationError) {
                 effect = try FaultEffect(headerValue: headerValue)
                 entry.faultRuleID = "header"
@@ -116,7 +116,7 @@ public struct FaultInjectionMiddleware<Context: RequestContext>: RouterMiddlewar
     private func inspect(
         _ request: inout Request, operation: RuntimeOperation, reservationID: String?
     ) async throws -> InterceptedRequest {
-        var idempotencyKey = request.headers[Self.idempotencyHeaderName]
+        var idempotencyKey = request.headers[HTTPExchange.idempotencyKeyField]
         if idempotencyKey == nil, operation.isMutation,
             let lengthText = request.headers[.contentLength], let length = Int(lengthText),
             length > 0, length <= Self.maximumInspectedBodySize
@@ -126,12 +126,11 @@ public struct FaultInjectionMiddleware<Context: RequestContext>: RouterMiddlewar
             idempotencyKey = Self.stringField("idempotency_key", in: body)
         }
         var identity: (tenant: String, namespace: String)?
-        if let apiKey = request.headers[Self.apiKeyHeaderName] {
+        if let apiKey = request.headers[HTTPExchange.apiKeyField] {
             identity = await controls.hooks.resolveAPIKey(apiKey)
         }
         return InterceptedRequest(
-            operation: operation, method: request.method.rawValue, path: request.uri.path,
-            tenant: identity?.tenant, namespace: identity?.namespace, reservationID: reservationID,
+            operation: operation, tenant: identity?.tenant, namespace: identity?.namespace, reservationID: reservationID,
             idempotencyKey: idempotencyKey)
     }
 
@@ -158,10 +157,6 @@ public struct FaultInjectionMiddleware<Context: RequestContext>: RouterMiddlewar
 // MARK: - Helpers shared by the cases above
 
 extension FaultInjectionMiddleware {
-    static var faultHeaderName: HTTPField.Name { HTTPField.Name(FaultEffect.headerName)! }
-    static var idempotencyHeaderName: HTTPField.Name { HTTPField.Name(CyclesHeader.idempotencyKey)! }
-    static var apiKeyHeaderName: HTTPField.Name { HTTPField.Name(CyclesHeader.apiKey)! }
-
     /// Wall-clock epoch milliseconds (the journal records real arrival time, whatever the ledger clock says).
     static func epochMilliseconds() -> Int64 {
         Int64((Date().timeIntervalSince1970 * 1_000).rounded())
@@ -169,35 +164,28 @@ extension FaultInjectionMiddleware {
 
     /// The string member `name` of a JSON object body, or `nil` when the body is not such an object.
     static func stringField(_ name: String, in body: ByteBuffer) -> String? {
-        guard let value = try? CyclesJSON.decode(JSONValue.self, from: Data(body.readableBytesView)) else {
-            return nil
-        }
-        return value[name]?.stringValue
+        (try? JSONValueParser.parse(Array(body.readableBytesView)))?[name]?.stringValue
     }
 
-    /// A protocol error answer for an injected error, with the correlation headers a real one carries.
+    /// A protocol error answer for an injected error, built like every real error answer (`HTTPExchange`), plus the
+    /// rate-limit headers when a retry delay is given.
     static func errorResponse(
         status: Int, code: ErrorCode, message: String, retryAfterSeconds: Int64?, request: Request,
         makeRequestID: () -> String = { RandomIdentifier.uuidString() }
     ) -> Response {
         let requestID = makeRequestID()
         let traceID = TraceContext.resolve(
-            traceparent: request.headers[HTTPField.Name(CyclesHeader.traceparent)!],
-            traceIDHeader: request.headers[HTTPField.Name(CyclesHeader.traceID)!])
-        let body = ErrorResponse(error: code, message: message, requestID: requestID, traceID: traceID)
-        let bytes = (try? CyclesJSON.encode(body)) ?? Data()
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json"
-        headers[HTTPField.Name(CyclesHeader.requestID)!] = requestID
-        headers[HTTPField.Name(CyclesHeader.traceID)!] = traceID
+            traceparent: request.headers[HTTPExchange.traceparentField],
+            traceIDHeader: request.headers[HTTPExchange.traceIDField])
+        let reply = HTTPExchange.errorReply(
+            LedgerError(code, message, httpStatus: status), requestID: requestID, traceID: traceID)
+        var response = HTTPExchange.response(reply, requestID: requestID, traceID: traceID)
         if let retryAfterSeconds {
-            headers[HTTPField.Name(CyclesHeader.retryAfter)!] = String(retryAfterSeconds)
+            response.headers[HTTPExchange.retryAfterField] = String(retryAfterSeconds)
             let reset = epochMilliseconds() / 1_000 + retryAfterSeconds
-            headers[HTTPField.Name(CyclesHeader.rateLimitReset)!] = String(reset)
+            response.headers[HTTPExchange.rateLimitResetField] = String(reset)
         }
-        return Response(
-            status: HTTPResponse.Status(code: status), headers: headers,
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        return response
     }
 
     /// Closes the connection without an answer.
@@ -222,7 +210,7 @@ extension FaultInjectionMiddleware {
         case .status202:
             broken.status = .accepted
         case .missingFields:
-            var object = (try? CyclesJSON.decode(JSONValue.self, from: Data(bytes.readableBytesView)))?.objectValue ?? [:]
+            var object = (try? JSONValueParser.parse(Array(bytes.readableBytesView)))?.objectValue ?? [:]
             for field in requiredResponseFields { object.removeValue(forKey: field) }
             let data = (try? CyclesJSON.encode(JSONValue.object(object))) ?? Data("{}".utf8)
             broken.body = ResponseBody(byteBuffer: ByteBuffer(bytes: data))

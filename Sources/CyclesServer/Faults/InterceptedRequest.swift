@@ -2,10 +2,6 @@
 struct InterceptedRequest: Sendable {
     /// The runtime operation.
     var operation: RuntimeOperation
-    /// The HTTP method, as sent.
-    var method: String
-    /// The path without the query.
-    var path: String
     /// The tenant of the API key, when the key is known.
     var tenant: String?
     /// The namespace of that tenant.

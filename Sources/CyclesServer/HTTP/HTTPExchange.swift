@@ -48,6 +48,10 @@ public struct HTTPExchange: Sendable {
     static let apiKeyField = HTTPField.Name(CyclesHeader.apiKey)!
     static let adminKeyField = HTTPField.Name(CyclesHeader.adminAPIKey)!
     static let idempotencyKeyField = HTTPField.Name(CyclesHeader.idempotencyKey)!
+    static let retryAfterField = HTTPField.Name(CyclesHeader.retryAfter)!
+    static let rateLimitResetField = HTTPField.Name(CyclesHeader.rateLimitReset)!
+    /// The mock's per-request fault header (`X-Cycles-Fault`).
+    static let faultField = HTTPField.Name(FaultEffect.headerName)!
 
     /// Runs `work`, answering with its reply or with the protocol error body. Never throws: every failure becomes
     /// a response carrying `X-Request-Id`, `X-Cycles-Trace-Id` and, in error bodies, `request_id` and `trace_id`.

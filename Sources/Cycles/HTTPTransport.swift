@@ -148,32 +148,16 @@ struct HTTPTransport: Sendable {
     func url(for exchange: Exchange) -> String {
         var url = baseURL
         for segment in exchange.pathSegments {
-            url += "/" + Self.percentEncode(segment, allowed: Self.pathSafe)
+            url += "/" + PercentEncoding.encode(segment)
         }
         if !exchange.query.isEmpty {
             url +=
                 "?"
                 + exchange.query.map {
-                    Self.percentEncode($0.0, allowed: Self.querySafe) + "=" + Self.percentEncode($0.1, allowed: Self.querySafe)
+                    PercentEncoding.encode($0.0) + "=" + PercentEncoding.encode($0.1)
                 }.joined(separator: "&")
         }
         return url
-    }
-
-    /// RFC 3986 unreserved characters: the only ones left unescaped in path segments and query values.
-    static let pathSafe: Set<UInt8> = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8))
-    static let querySafe = pathSafe
-
-    static func percentEncode(_ text: String, allowed: Set<UInt8>) -> String {
-        var result = ""
-        for byte in text.utf8 {
-            if allowed.contains(byte) {
-                result.append(Character(Unicode.Scalar(byte)))
-            } else {
-                result += "%" + RandomIdentifier.hexString([byte]).uppercased()
-            }
-        }
-        return result
     }
 
     /// Encodes a request body with the shared deterministic encoder.

@@ -11,7 +11,8 @@
 public struct CanonicalJSONWriter: Sendable {
     /// The UTF-8 bytes written so far.
     public private(set) var bytes: [UInt8] = []
-    /// Keys of the objects being written, innermost last (debug builds only check their order).
+    /// The last key written in each object being written, innermost last. Only debug builds keep it (every access
+    /// sits inside an `assert`), so release builds pay nothing for the order check.
     private var lastKeys: [[UInt8]] = []
 
     /// Creates an empty writer.
@@ -63,8 +64,8 @@ public struct CanonicalJSONWriter: Sendable {
             case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             case 0x00..<0x20:
                 bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                bytes.append(Self.hexDigit(byte >> 4))
-                bytes.append(Self.hexDigit(byte & 0x0F))
+                bytes.append(RandomIdentifier.hexDigit(byte >> 4))
+                bytes.append(RandomIdentifier.hexDigit(byte & 0x0F))
             default: bytes.append(byte)
             }
         }
@@ -79,9 +80,9 @@ public struct CanonicalJSONWriter: Sendable {
     /// Writes an object; `body` writes its fields with `field(_:_:)` in sorted key order.
     public mutating func writeObject(_ body: (inout CanonicalJSONWriter) -> Void) {
         bytes.append(UInt8(ascii: "{"))
-        lastKeys.append([])
+        assert({ lastKeys.append([]); return true }())
         body(&self)
-        lastKeys.removeLast()
+        assert({ lastKeys.removeLast(); return true }())
         bytes.append(UInt8(ascii: "}"))
     }
 
@@ -114,9 +115,5 @@ public struct CanonicalJSONWriter: Sendable {
         write(key)
         bytes.append(UInt8(ascii: ":"))
         value.writeJSON(to: &self)
-    }
-
-    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }

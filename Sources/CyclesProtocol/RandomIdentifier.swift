@@ -73,8 +73,9 @@ public enum RandomIdentifier {
         utf8.append(hexDigit(byte & 0x0F))
     }
 
+    /// The lowercase hex digit of a nibble (0–15), as an ASCII byte.
     @inline(__always)
-    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+    static func hexDigit(_ nibble: UInt8) -> UInt8 {
         nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }

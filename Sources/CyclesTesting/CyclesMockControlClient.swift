@@ -43,7 +43,7 @@ public struct CyclesMockControlClient: Sendable {
 
     /// Deletes a namespace and everything in it.
     public func deleteNamespace(_ name: String) async throws {
-        try await send(.DELETE, "/namespaces/\(Self.escape(name))")
+        try await send(.DELETE, "/namespaces/\(PercentEncoding.encode(name))")
     }
 
     // MARK: - Seed, state, invariants, reset
@@ -120,7 +120,7 @@ public struct CyclesMockControlClient: Sendable {
 
     /// Removes one fault rule.
     public func removeFault(id: String) async throws {
-        try await send(.DELETE, "/faults/\(Self.escape(id))")
+        try await send(.DELETE, "/faults/\(PercentEncoding.encode(id))")
     }
 
     /// Removes every fault rule (or those scoped to `namespace`).
@@ -185,7 +185,7 @@ public struct CyclesMockControlClient: Sendable {
         _ method: HTTPMethod, _ path: String, query: [String: String?], body: Body?
     ) async throws -> Data {
         var url = baseURL + MockControlRoutes.pathPrefix + path
-        let pairs = query.compactMap { name, value in value.map { "\(name)=\(Self.escape($0))" } }.sorted()
+        let pairs = query.compactMap { name, value in value.map { "\(name)=\(PercentEncoding.encode($0))" } }.sorted()
         if !pairs.isEmpty { url += "?" + pairs.joined(separator: "&") }
         var request = HTTPClientRequest(url: url)
         request.method = method
@@ -197,7 +197,7 @@ public struct CyclesMockControlClient: Sendable {
         let response: HTTPClientResponse
         let bytes: ByteBuffer
         do {
-            let deadline = TimeAmount.milliseconds(CyclesTestNamespace.milliseconds(timeout))
+            let deadline = TimeAmount.milliseconds(timeout.wholeMilliseconds)
             response = try await httpClient.execute(request, timeout: deadline)
             bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
         } catch {
@@ -211,20 +211,5 @@ public struct CyclesMockControlClient: Sendable {
                 message: error?.message ?? String(decoding: data, as: UTF8.self), requestID: error?.requestID)
         }
         return data
-    }
-
-    /// Percent-encodes a path segment or query value.
-    static func escape(_ text: String) -> String {
-        var allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~".utf8)
-        allowed.remove(UInt8(ascii: "+"))
-        var result = ""
-        for byte in text.utf8 {
-            if allowed.contains(byte) {
-                result.append(Character(UnicodeScalar(byte)))
-            } else {
-                result += "%" + RandomIdentifier.hexString([byte]).uppercased()
-            }
-        }
-        return result
     }
 }

@@ -1,4 +1,5 @@
 public import CyclesServer
+import CyclesProtocol
 
 /// One namespace on a running test server: its own tenants, budgets, reservations, idempotency keys and clock.
 ///
@@ -30,7 +31,7 @@ public struct CyclesTestNamespace: Sendable {
     /// Moves the clock forward by `duration` (whole milliseconds); every expiry that falls due has run on return.
     @discardableResult
     public func advanceClock(by duration: Duration) async throws -> ClockAdvance {
-        try await controls.advanceClock(byMs: Self.milliseconds(duration), namespace: name)
+        try await controls.advanceClock(byMs: duration.wholeMilliseconds, namespace: name)
     }
 
     /// Freezes the clock at `epochMs`, or at the current time when `nil`.
@@ -93,11 +94,5 @@ public struct CyclesTestNamespace: Sendable {
     /// Deletes the namespace.
     public func delete() async throws {
         try await controls.deleteNamespace(name)
-    }
-
-    /// Whole milliseconds in `duration` (rounded down).
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000 + attoseconds / 1_000_000_000_000_000
     }
 }

@@ -43,3 +43,14 @@ struct WireFormatTests {
         #expect(Caps().isToolAllowed("anything"))
     }
 }
+
+/// One percent-encoder serves the client's paths and queries, the mock control client and the conformance kit.
+struct PercentEncodingTests {
+    @Test("Only RFC 3986 unreserved bytes stay; every other byte is %XX in upper-case hex")
+    func encodesEverythingButUnreserved() {
+        #expect(PercentEncoding.encode("AZaz09-._~") == "AZaz09-._~")
+        #expect(PercentEncoding.encode("a b/c?d=e&f+g%h") == "a%20b%2Fc%3Fd%3De%26f%2Bg%25h")
+        #expect(PercentEncoding.encode("ü") == "%C3%BC")
+        #expect(PercentEncoding.encode("") == "")
+    }
+}

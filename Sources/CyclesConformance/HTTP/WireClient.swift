@@ -43,7 +43,7 @@ public final class WireClient: Sendable {
         let response = try await client.execute(outgoing, timeout: timeout)
         let buffer = try await response.body.collect(upTo: 16 * 1024 * 1024)
         let elapsed = clock.now - start
-        let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds = elapsed.wholeMilliseconds
         return WireExchange(
             baseURL: baseURL, request: request, status: Int(response.status.code),
             headers: response.headers.map { WireHeader($0.name, $0.value) },

@@ -12,16 +12,5 @@ public enum FixtureNaming {
     }
 
     /// Percent-encodes a query value (keeps unreserved characters only).
-    public static func queryEscape(_ value: String) -> String {
-        var result = ""
-        for byte in value.utf8 {
-            let character = Character(Unicode.Scalar(byte))
-            if character.isASCII && (character.isLetter || character.isNumber || "-._~".contains(character)) {
-                result.append(character)
-            } else {
-                result += "%" + RandomIdentifier.hexString([byte]).uppercased()
-            }
-        }
-        return result
-    }
+    public static func queryEscape(_ value: String) -> String { PercentEncoding.encode(value) }
 }

@@ -62,7 +62,7 @@ public struct ConformanceRunner: Sendable {
         let ordered = checks.compactMap { results[$0.id] }
         return ConformanceReport(
             target: client.baseURL, profile: profile, provisioner: provisioner.name, seed: options.seed,
-            startedAtMs: startedAt, durationMs: Self.milliseconds(clock.now - start), checks: ordered)
+            startedAtMs: startedAt, durationMs: (clock.now - start).wholeMilliseconds, checks: ordered)
     }
 
     /// Runs one check and classifies its outcome.
@@ -90,7 +90,7 @@ public struct ConformanceRunner: Sendable {
                 failure = CheckFailure("unexpected error: \(error)")
             }
         }
-        let duration = Self.milliseconds(clock.now - start)
+        let duration = (clock.now - start).wholeMilliseconds
         let (kept, omitted) = await context.log.exchanges()
         var evidence = CheckEvidence(
             exchanges: kept.map(RecordedExchange.init), omittedExchanges: omitted, notes: await context.log.notes)
@@ -127,10 +127,6 @@ public struct ConformanceRunner: Sendable {
             _ = try await group.next()
             group.cancelAll()
         }
-    }
-
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
     }
 }
 

@@ -24,7 +24,7 @@ extension CyclesClient {
     ) async throws -> ReservationGuard {
         ReservationGuard(
             handle: try await openReservation(
-                options.request(estimate: estimate, action: action, subject: resolvedSubject(subject))))
+                options.request(estimate: estimate, action: action, subject: subject ?? Subject())))
     }
 
     /// Reserves with a complete request (its key, TTL and policy are used as given; `dry_run` must not be set).
@@ -36,7 +36,7 @@ extension CyclesClient {
     public func reserveHandle(
         estimate: Amount, action: Action, subject: Subject? = nil, options: ReservationOptions = ReservationOptions()
     ) async throws -> ReservationHandle {
-        try await openReservation(options.request(estimate: estimate, action: action, subject: resolvedSubject(subject)))
+        try await openReservation(options.request(estimate: estimate, action: action, subject: subject ?? Subject()))
     }
 
     /// The closure-scoped form: reserves, runs `body` with the handle, and makes sure the reservation does not
@@ -70,7 +70,7 @@ extension CyclesClient {
         estimate: Amount, action: Action, subject: Subject? = nil, options: ReservationOptions = ReservationOptions()
     ) async throws -> CyclesResponse<ReservationCreateResponse> {
         try await createReservation(
-            options.request(estimate: estimate, action: action, subject: resolvedSubject(subject), dryRun: true))
+            options.request(estimate: estimate, action: action, subject: subject ?? Subject(), dryRun: true))
     }
 
     /// Creates a live reservation and starts its heartbeat.
@@ -79,6 +79,7 @@ extension CyclesClient {
     /// (the spec's create recovery); a replay returns the original reservation, so nothing is held twice.
     func openReservation(_ request: ReservationCreateRequest) async throws -> ReservationHandle {
         var request = request
+        // The one place a live reserve's subject gets the configured defaults (the public entry points pass it as given).
         request.subject = resolvedSubject(request.subject)
         guard request.dryRun != true else {
             throw CyclesError.validation("reserve() makes live reservations; use dryRun(…) to evaluate only")

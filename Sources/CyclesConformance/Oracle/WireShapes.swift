@@ -1,8 +1,10 @@
+import CyclesProtocol
+
 /// The response schemas of `cycles-protocol-v0.yaml` v0.1.25, as ``ShapeSchema``s.
 public enum WireShapes {
-    static let units = ["USD_MICROCENTS", "TOKENS", "CREDITS", "RISK_POINTS"]
-    static let decisions = ["ALLOW", "ALLOW_WITH_CAPS", "DENY"]
-    static let statuses = ["ACTIVE", "COMMITTED", "RELEASED", "EXPIRED"]
+    static let units = BudgetUnit.knownValues.map(\.rawValue)
+    static let decisions = Decision.knownValues.map(\.rawValue)
+    static let statuses = ReservationStatus.knownValues.map(\.rawValue)
     static let nonNegative = FieldShape.integer(minimum: 0)
 
     /// `Amount`.

@@ -98,11 +98,4 @@ extension CheckContext {
             mismatches.isEmpty, "unexpected ledger: \(snapshot)",
             expected: mismatches.joined(separator: ", "), spec: spec)
     }
-
-    /// The fixture's clock frozen now, or a skip; without clock control it never waits (see ``waitPastDeadline``).
-    public func frozenClock(_ fixture: Fixture) async throws -> any FixtureClock {
-        let clock = try await provisioner.clock(for: fixture)
-        _ = try await clock.freeze()
-        return clock
-    }
 }

@@ -23,9 +23,7 @@ extension CheckContext {
     /// Call it before creating the reservations whose deadlines the check crosses.
     public func deadlineDriver(_ fixture: Fixture) async throws -> DeadlineDriver {
         do {
-            let clock = try await provisioner.clock(for: fixture)
-            _ = try await clock.freeze()
-            return DeadlineDriver(clock: clock)
+            return try await virtualClock(fixture)
         } catch let skipped as CheckSkipped {
             guard options.allowsRealTimeWaits else {
                 throw CheckSkipped("\(skipped.reason), and real-time waits are disabled for this run")

@@ -45,17 +45,19 @@ public struct BalanceQuery: Sendable, Hashable {
             agent: subject.agent, toolset: subject.toolset, includeChildren: includeChildren, limit: limit)
     }
 
-    var hasSubjectFilter: Bool {
-        [tenant, workspace, app, workflow, agent, toolset].contains { !($0 ?? "").isEmpty }
+    /// The subject levels this query filters on (no dimensions: balances are not filtered by them).
+    public var subject: Subject {
+        get {
+            Subject(tenant: tenant, workspace: workspace, app: app, workflow: workflow, agent: agent, toolset: toolset)
+        }
+        set {
+            (tenant, workspace, app, workflow) = (newValue.tenant, newValue.workspace, newValue.app, newValue.workflow)
+            (agent, toolset) = (newValue.agent, newValue.toolset)
+        }
     }
 
     var queryItems: [(String, String)] {
-        var items: [(String, String)] = []
-        for (name, value) in [("tenant", tenant), ("workspace", workspace), ("app", app), ("workflow", workflow),
-            ("agent", agent), ("toolset", toolset)]
-        {
-            if let value, !value.isEmpty { items.append((name, value)) }
-        }
+        var items = subject.scopeQueryItems
         if let includeChildren { items.append(("include_children", includeChildren ? "true" : "false")) }
         if let limit { items.append(("limit", String(limit))) }
         if let cursor { items.append(("cursor", cursor)) }

@@ -116,16 +116,8 @@ extension CyclesClient {
     /// Use ``balances(_:)`` to iterate every page.
     public func getBalances(_ query: BalanceQuery = BalanceQuery()) async throws -> CyclesResponse<BalanceResponse> {
         var query = query
-        if !query.hasSubjectFilter {
-            let defaults = config.subjectDefaults
-            query.tenant = defaults.tenant
-            query.workspace = defaults.workspace
-            query.app = defaults.app
-            query.workflow = defaults.workflow
-            query.agent = defaults.agent
-            query.toolset = defaults.toolset
-        }
-        guard query.hasSubjectFilter else {
+        if !query.subject.hasStandardField { query.subject = config.subjectDefaults }
+        guard query.subject.hasStandardField else {
             throw CyclesError.validation(
                 "getBalances needs at least one of tenant, workspace, app, workflow, agent, toolset")
         }

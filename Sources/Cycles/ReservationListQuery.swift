@@ -76,11 +76,9 @@ public struct ReservationListQuery: Sendable, Hashable {
         var items: [(String, String)] = []
         if let idempotencyKey { items.append(("idempotency_key", idempotencyKey.rawValue)) }
         if let status { items.append(("status", status.rawValue)) }
-        for (name, value) in [("tenant", tenant), ("workspace", workspace), ("app", app), ("workflow", workflow),
-            ("agent", agent), ("toolset", toolset)]
-        {
-            if let value, !value.isEmpty { items.append((name, value)) }
-        }
+        items += Subject(
+            tenant: tenant, workspace: workspace, app: app, workflow: workflow, agent: agent, toolset: toolset
+        ).scopeQueryItems
         for (name, date) in [("from", from), ("to", to), ("expires_from", expiresFrom), ("expires_to", expiresTo),
             ("finalized_from", finalizedFrom), ("finalized_to", finalizedTo)]
         {

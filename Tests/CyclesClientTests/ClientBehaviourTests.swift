@@ -170,6 +170,18 @@ struct ClientBehaviourTests {
         #expect(queries == ["tenant=acme&limit=1", "tenant=acme&limit=1&cursor=c1", "tenant=acme&limit=1&cursor=c2"])
     }
 
+    @Test("getBalances without a subject filter uses the configured subject defaults; an explicit level wins")
+    func balancesUseSubjectDefaults() async throws {
+        let fixture = try await ScriptedFixture.make(tenant: "acme")
+        defer { Task { await fixture.server.stop() } }
+        let empty = ScriptedReply.json(200, #"{"balances":[],"has_more":false}"#)
+        fixture.server.on("GET", "/v1/balances", empty, empty)
+        _ = try await fixture.client.getBalances()
+        _ = try await fixture.client.getBalances(BalanceQuery(workspace: "ws", agent: "bot"))
+        let queries = fixture.server.requests("/v1/balances").map { $0.query ?? "" }
+        #expect(queries == ["tenant=acme", "workspace=ws&agent=bot"])
+    }
+
     @Test("listReservations sends every typed query parameter")
     func listQueryParameters() async throws {
         let fixture = try await ScriptedFixture.make()

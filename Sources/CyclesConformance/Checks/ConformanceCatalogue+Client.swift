@@ -16,9 +16,7 @@ extension ConformanceCatalogue {
                 client, estimate: .tokens(1_000), action: Action(kind: "llm.completion", name: "conformance:client")
             ) { _ in ("done", Amount.tokens(640)) }
             try context.expect(value == "done", "withCycles returned \(value)", expected: "the body's value")
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 9_360, reserved: 0,
-                spent: 640)
+            try await context.expectLedger(of: tenant, remaining: 9_360, reserved: 0, spent: 640)
             try await context.expectNoActiveReservations(tenant)
         },
         ConformanceCheck(
@@ -36,9 +34,7 @@ extension ConformanceCatalogue {
             } catch is ClientModeProbeError {
                 // Expected: the body's own error, unchanged.
             }
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 10_000, reserved: 0,
-                spent: 0)
+            try await context.expectLedger(of: tenant, remaining: 10_000, reserved: 0, spent: 0)
             try await context.expectNoActiveReservations(tenant)
         },
         ConformanceCheck(
@@ -69,9 +65,7 @@ extension ConformanceCatalogue {
             try context.expect(
                 committed == 5 && exceeded == 15, "\(committed) committed, \(exceeded) budget-exceeded, others: \(outcomes.filter { $0.hasPrefix("other") })",
                 expected: "5 committed and 15 CyclesError.isBudgetExceeded")
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 0, reserved: 0,
-                spent: 5_000)
+            try await context.expectLedger(of: tenant, remaining: 0, reserved: 0, spent: 5_000)
             try await context.expectNoActiveReservations(tenant)
         },
         ConformanceCheck(
@@ -91,9 +85,7 @@ extension ConformanceCatalogue {
             try context.expect(
                 receipt.recoveredViaEvent, "commit receipt path \(receipt.path)",
                 expected: "settled through POST /v1/events after 410")
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 9_200, reserved: 0,
-                spent: 800)
+            try await context.expectLedger(of: tenant, remaining: 9_200, reserved: 0, spent: 800)
         },
     ]
 }

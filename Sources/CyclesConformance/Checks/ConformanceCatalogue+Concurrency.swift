@@ -17,8 +17,7 @@ extension ConformanceCatalogue {
             for answer in answers where answer.status != 200 {
                 try context.expectError(answer, 409, .budgetExceeded)
             }
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 999, reserved: 7_000)
+            try await context.expectLedger(of: tenant, remaining: 999, reserved: 7_000)
         },
         ConformanceCheck(
             "SRV-CONC-002", .must, .concurrency,
@@ -33,7 +32,7 @@ extension ConformanceCatalogue {
             let (root, w1, w2) = (tenant.budgetScopes[0], tenant.budgetScopes[1], tenant.budgetScopes[2])
             try context.expectError(
                 try await context.reserve(tenant, estimate: 3_500, below: "workspace:w1"), 409, .budgetExceeded)
-            try context.expectLedger(try await context.ledger(tenant, scope: root), remaining: 5_000, reserved: 0)
+            try await context.expectLedger(of: tenant, scope: root, remaining: 5_000, reserved: 0)
             let answers = try await context.concurrently(30) { index in
                 try await context.reserve(tenant, estimate: 1_000, below: index.isMultiple(of: 2) ? "workspace:w1" : "workspace:w2")
             }
@@ -43,9 +42,9 @@ extension ConformanceCatalogue {
             try context.expect(
                 w1Wins + w2Wins == 5 && w1Wins <= 3, "w1 \(w1Wins) + w2 \(w2Wins) reserves succeeded",
                 expected: "exactly 5 in total (the tenant cap) and at most 3 on w1")
-            try context.expectLedger(try await context.ledger(tenant, scope: root), reserved: Int64(w1Wins + w2Wins) * 1_000)
-            try context.expectLedger(try await context.ledger(tenant, scope: w1), reserved: Int64(w1Wins) * 1_000)
-            try context.expectLedger(try await context.ledger(tenant, scope: w2), reserved: Int64(w2Wins) * 1_000)
+            try await context.expectLedger(of: tenant, scope: root, reserved: Int64(w1Wins + w2Wins) * 1_000)
+            try await context.expectLedger(of: tenant, scope: w1, reserved: Int64(w1Wins) * 1_000)
+            try await context.expectLedger(of: tenant, scope: w2, reserved: Int64(w2Wins) * 1_000)
         },
         ConformanceCheck(
             "SRV-CONC-003", .must, .concurrency,
@@ -62,9 +61,7 @@ extension ConformanceCatalogue {
             for answer in answers where answer.status != 200 {
                 try context.expectError(answer, 409, .reservationFinalized)
             }
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 99_400, reserved: 0,
-                spent: 600)
+            try await context.expectLedger(of: tenant, remaining: 99_400, reserved: 0, spent: 600)
         },
         ConformanceCheck(
             "SRV-CONC-004", .must, .concurrency,
@@ -89,9 +86,7 @@ extension ConformanceCatalogue {
                 }
                 if answers[0].status == 200 { spent += 400 }
             }
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 100_000 - spent,
-                reserved: 0, spent: spent)
+            try await context.expectLedger(of: tenant, remaining: 100_000 - spent, reserved: 0, spent: spent)
         },
         ConformanceCheck(
             "SRV-CONC-005", .must, .concurrency,
@@ -137,9 +132,7 @@ extension ConformanceCatalogue {
                         "\(answer.summary)", expected: "200 COMMITTED or 410 RESERVATION_EXPIRED", exchange: answer)
                 }
             }
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 100_000 - spent,
-                reserved: 0, spent: spent)
+            try await context.expectLedger(of: tenant, remaining: 100_000 - spent, reserved: 0, spent: spent)
         },
         ConformanceCheck(
             "SRV-CONC-006", .must, .concurrency,

@@ -72,8 +72,7 @@ extension ConformanceCatalogue {
             let tenant = try await context.fixture(.single(allocated: 1_000)).tenant
             let answer = try await context.reserve(tenant, estimate: -5)
             try context.expectError(answer, 400, .invalidRequest)
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 1_000, reserved: 0)
+            try await context.expectLedger(of: tenant, remaining: 1_000, reserved: 0)
         },
         ConformanceCheck(
             "SRV-ERR-008", .must, .errors, "A subject with only dimensions answers 400 INVALID_REQUEST",
@@ -158,8 +157,7 @@ extension ConformanceCatalogue {
             let tenant = try await context.fixture(.single(allocated: 1_000)).tenant
             let answer = try await context.reserve(tenant, estimate: 1_001)
             try context.expectError(answer, 409, .budgetExceeded)
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 1_000, reserved: 0)
+            try await context.expectLedger(of: tenant, remaining: 1_000, reserved: 0)
         },
         ConformanceCheck(
             "SRV-ERR-016", .must, .errors,
@@ -171,9 +169,7 @@ extension ConformanceCatalogue {
                 tenant, estimate: 1_000, extra: ["overage_policy": "REJECT"])
             let answer = try await context.commit(tenant, reservation.id, actual: 1_500)
             try context.expectError(answer, 409, .budgetExceeded)
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 9_000, reserved: 1_000,
-                spent: 0)
+            try await context.expectLedger(of: tenant, remaining: 9_000, reserved: 1_000, spent: 0)
             let settle = try await context.commit(tenant, reservation.id, actual: 900)
             try context.expectStatus(settle, 200, because: "committing within the estimate afterwards")
         },
@@ -206,8 +202,8 @@ extension ConformanceCatalogue {
                 commit.json?["charged"] == context.amount(600), "charged \(commit.json?["charged"] ?? .null)",
                 expected: "charge capped at estimate + available (600)", spec: "§7 ALLOW_IF_AVAILABLE", exchange: commit)
             _ = try await context.release(tenant, second.id)
-            let snapshot = try await context.ledger(tenant, scope: scope)
-            try context.expectLedger(snapshot, remaining: 400, reserved: 0, spent: 600, debt: 0)
+            let snapshot = try await context.expectLedger(
+                of: tenant, scope: scope, remaining: 400, reserved: 0, spent: 600, debt: 0)
             try context.expect(snapshot.isOverLimit, "is_over_limit is false after a capped overage: \(snapshot)",
                 expected: "is_over_limit true", spec: "§7 ALLOW_IF_AVAILABLE")
             let blocked = try await context.reserve(tenant, estimate: 100)
@@ -223,14 +219,10 @@ extension ConformanceCatalogue {
                 tenant, estimate: 1_000, extra: ["overage_policy": "ALLOW_WITH_OVERDRAFT"])
             let answer = try await context.commit(tenant, reservation.id, actual: 1_500)
             try context.expectError(answer, 409, .overdraftLimitExceeded)
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 0, reserved: 1_000,
-                spent: 0, debt: 0)
+            try await context.expectLedger(of: tenant, remaining: 0, reserved: 1_000, spent: 0, debt: 0)
             let within = try await context.commit(tenant, reservation.id, actual: 1_150)
             try context.expectStatus(within, 200, because: "an overdraft within the limit")
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: -150, reserved: 0,
-                debt: 150)
+            try await context.expectLedger(of: tenant, remaining: -150, reserved: 0, debt: 150)
         },
         ConformanceCheck(
             "SRV-ERR-021", .must, .errors,
@@ -261,8 +253,7 @@ extension ConformanceCatalogue {
             try context.expect(
                 decide.json?["decision"]?.stringValue == "DENY", "decide answered \(decide.body.prefix(200))",
                 expected: "DENY (reason_code DEBT_OUTSTANDING recommended)", exchange: decide)
-            let snapshot = try await context.ledger(tenant, scope: tenant.budgetScopes[0])
-            try context.expectLedger(snapshot, reserved: 0, debt: 500)
+            try await context.expectLedger(of: tenant, reserved: 0, debt: 500)
         },
         ConformanceCheck(
             "SRV-ERR-022", .must, .errors,
@@ -276,8 +267,7 @@ extension ConformanceCatalogue {
                 tenant, estimate: 500, extra: ["overage_policy": "ALLOW_IF_AVAILABLE"])
             try context.expectStatus(try await context.commit(tenant, overdraft.id, actual: 900), 200)
             try context.expectStatus(try await context.commit(tenant, capped.id, actual: 600), 200)
-            let snapshot = try await context.ledger(tenant, scope: tenant.budgetScopes[0])
-            try context.expectLedger(snapshot)
+            let snapshot = try await context.expectLedger(of: tenant)
             try context.expect(
                 snapshot.debt > 0 && snapshot.isOverLimit, "setup did not reach debt + over-limit: \(snapshot)",
                 expected: "debt > 0 and is_over_limit", spec: "§7 commit")
@@ -324,8 +314,7 @@ extension ConformanceCatalogue {
                     json: context.reserveBody(tenant, estimate: 10, key: "body-key-\(RandomIdentifier.hex(byteCount: 4))"))
                     .adding(CyclesHeader.idempotencyKey, "header-key-\(RandomIdentifier.hex(byteCount: 4))"))
             try context.expectError(answer, 400, .invalidRequest)
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 1_000, reserved: 0)
+            try await context.expectLedger(of: tenant, remaining: 1_000, reserved: 0)
         },
         ConformanceCheck(
             "SRV-ERR-026", .should, .errors, "GET /v1/balances without any subject filter answers 400 INVALID_REQUEST",

@@ -10,13 +10,10 @@ extension ConformanceCatalogue {
         ) { context in
             let tenant = try await context.fixture(.single(allocated: 10_000)).tenant
             let key = FixtureNaming.idempotencyKey("replay")
-            let first = try await context.reserve(tenant, estimate: 1_000, key: key)
-            try context.expectStatus(first, 200)
-            let second = try await context.reserve(tenant, estimate: 1_000, key: key)
-            try context.expectStatus(second, 200)
-            try ConformanceCatalogue.expectReplay(context, first, second, ignoring: ["remaining_ttl_ms"])
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 9_000, reserved: 1_000)
+            try await ConformanceCatalogue.expectReplayed(context, status: 200, ignoring: ["remaining_ttl_ms"]) {
+                try await context.reserve(tenant, estimate: 1_000, key: key)
+            }
+            try await context.expectLedger(of: tenant, remaining: 9_000, reserved: 1_000)
         },
         ConformanceCheck(
             "SRV-IDEM-002", .must, .idempotency,
@@ -26,14 +23,10 @@ extension ConformanceCatalogue {
             let tenant = try await context.fixture(.single(allocated: 10_000)).tenant
             let reservation = try await context.reserveActive(tenant, estimate: 1_000)
             let key = FixtureNaming.idempotencyKey("commit")
-            let first = try await context.commit(tenant, reservation.id, actual: 800, key: key)
-            try context.expectStatus(first, 200)
-            let second = try await context.commit(tenant, reservation.id, actual: 800, key: key)
-            try context.expectStatus(second, 200, spec: "§11.2 rule 1")
-            try ConformanceCatalogue.expectReplay(context, first, second)
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 9_200, reserved: 0,
-                spent: 800)
+            try await ConformanceCatalogue.expectReplayed(context, status: 200, replaySpec: "§11.2 rule 1") {
+                try await context.commit(tenant, reservation.id, actual: 800, key: key)
+            }
+            try await context.expectLedger(of: tenant, remaining: 9_200, reserved: 0, spent: 800)
         },
         ConformanceCheck(
             "SRV-IDEM-003", .must, .idempotency, "A replayed release returns the original 200 body and releases once",
@@ -42,13 +35,10 @@ extension ConformanceCatalogue {
             let tenant = try await context.fixture(.single(allocated: 10_000)).tenant
             let reservation = try await context.reserveActive(tenant, estimate: 1_000)
             let key = FixtureNaming.idempotencyKey("release")
-            let first = try await context.release(tenant, reservation.id, key: key, reason: "done")
-            try context.expectStatus(first, 200)
-            let second = try await context.release(tenant, reservation.id, key: key, reason: "done")
-            try context.expectStatus(second, 200)
-            try ConformanceCatalogue.expectReplay(context, first, second)
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 10_000, reserved: 0)
+            try await ConformanceCatalogue.expectReplayed(context, status: 200) {
+                try await context.release(tenant, reservation.id, key: key, reason: "done")
+            }
+            try await context.expectLedger(of: tenant, remaining: 10_000, reserved: 0)
         },
         ConformanceCheck(
             "SRV-IDEM-004", .must, .idempotency,
@@ -59,11 +49,9 @@ extension ConformanceCatalogue {
             let reservation = try await context.reserveActive(tenant, estimate: 10)
             let original = try context.requireInteger(reservation.exchange, "expires_at_ms")
             let key = FixtureNaming.idempotencyKey("extend")
-            let first = try await context.extend(tenant, reservation.id, byMs: 5_000, key: key)
-            try context.expectStatus(first, 200)
-            let second = try await context.extend(tenant, reservation.id, byMs: 5_000, key: key)
-            try context.expectStatus(second, 200)
-            try ConformanceCatalogue.expectReplay(context, first, second, ignoring: ["remaining_ttl_ms"])
+            try await ConformanceCatalogue.expectReplayed(context, status: 200, ignoring: ["remaining_ttl_ms"]) {
+                try await context.extend(tenant, reservation.id, byMs: 5_000, key: key)
+            }
             let third = try await context.extend(tenant, reservation.id, byMs: 1_000)
             try context.expectStatus(third, 200)
             try context.expect(
@@ -77,13 +65,10 @@ extension ConformanceCatalogue {
         ) { context in
             let tenant = try await context.fixture(.single(allocated: 10_000)).tenant
             let key = FixtureNaming.idempotencyKey("event")
-            let first = try await context.event(tenant, actual: 300, key: key)
-            try context.expectStatus(first, 201)
-            let second = try await context.event(tenant, actual: 300, key: key)
-            try context.expectStatus(second, 201)
-            try ConformanceCatalogue.expectReplay(context, first, second)
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 9_700, spent: 300)
+            try await ConformanceCatalogue.expectReplayed(context, status: 201) {
+                try await context.event(tenant, actual: 300, key: key)
+            }
+            try await context.expectLedger(of: tenant, remaining: 9_700, spent: 300)
         },
         ConformanceCheck(
             "SRV-IDEM-006", .must, .idempotency,
@@ -95,8 +80,7 @@ extension ConformanceCatalogue {
             try context.expectStatus(try await context.reserve(tenant, estimate: 1_000, key: key), 200)
             try context.expectError(
                 try await context.reserve(tenant, estimate: 2_000, key: key), 409, .idempotencyMismatch)
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 9_000, reserved: 1_000)
+            try await context.expectLedger(of: tenant, remaining: 9_000, reserved: 1_000)
         },
         ConformanceCheck(
             "SRV-IDEM-007", .must, .idempotency,
@@ -160,8 +144,7 @@ extension ConformanceCatalogue {
                 try await context.reserve(tenant, estimate: 1_000, key: key, extra: ["dry_run": true]), 200)
             try context.expectError(
                 try await context.reserve(tenant, estimate: 1_000, key: key), 409, .idempotencyMismatch)
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 10_000, reserved: 0)
+            try await context.expectLedger(of: tenant, remaining: 10_000, reserved: 0)
         },
         ConformanceCheck(
             "SRV-IDEM-012", .must, .idempotency,
@@ -184,8 +167,7 @@ extension ConformanceCatalogue {
                     answer.status == 500 || answer.status == 409, "\(answer.summary)",
                     expected: "200 replay, or a retryable 500/409 while the first is in flight", exchange: answer)
             }
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 99_000, reserved: 1_000)
+            try await context.expectLedger(of: tenant, remaining: 99_000, reserved: 1_000)
         },
         ConformanceCheck(
             "SRV-IDEM-013", .must, .idempotency,
@@ -208,11 +190,22 @@ extension ConformanceCatalogue {
                     expected: "200 replay (or a retryable 500 while in flight), never RESERVATION_FINALIZED for the same key",
                     exchange: answer)
             }
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 99_300, reserved: 0,
-                spent: 700)
+            try await context.expectLedger(of: tenant, remaining: 99_300, reserved: 0, spent: 700)
         },
     ]
+
+    /// Sends `send` twice (same key, same payload), expects `status` both times (the replay's failure citing
+    /// `replaySpec` when given) and that the replay repeats the original, apart from the `ignoring` fields.
+    private static func expectReplayed(
+        _ context: CheckContext, status: Int, replaySpec: String? = nil, ignoring: Set<String> = [],
+        _ send: () async throws -> WireExchange
+    ) async throws {
+        let first = try await send()
+        try context.expectStatus(first, status)
+        let second = try await send()
+        try context.expectStatus(second, status, spec: replaySpec)
+        try expectReplay(context, first, second, ignoring: ignoring)
+    }
 
     /// Fails unless `replay` has the status and body of `original`, apart from the `ignoring` fields.
     static func expectReplay(

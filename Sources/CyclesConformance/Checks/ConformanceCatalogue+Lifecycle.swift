@@ -21,28 +21,18 @@ extension ConformanceCatalogue {
             "A commit past expires_at + grace answers 410 RESERVATION_EXPIRED and the estimate returns to remaining",
             spec: "§7 expiry; §11.1 410", requires: [.fixtures, .clock]
         ) { context in
-            let fixture = try await context.fixture(.single(allocated: 10_000))
-            let tenant = fixture.tenant
-            let driver = try await context.deadlineDriver(fixture)
-            let reservation = try await context.reserveActive(
-                tenant, estimate: 700, extra: ["ttl_ms": 1_000, "grace_period_ms": 0])
-            try await driver.pass(milliseconds: 1_001)
-            try context.expectError(try await context.commit(tenant, reservation.id, actual: 100), 410, .reservationExpired)
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 10_000, reserved: 0,
-                spent: 0)
+            let (tenant, reservationID) = try await ConformanceCatalogue.reservePastDeadline(
+                context, .single(allocated: 10_000), estimate: 700)
+            try context.expectError(
+                try await context.commit(tenant, reservationID, actual: 100), 410, .reservationExpired)
+            try await context.expectLedger(of: tenant, remaining: 10_000, reserved: 0, spent: 0)
         },
         ConformanceCheck(
             "SRV-LIFE-003", .must, .lifecycle, "A release past expires_at + grace answers 410 RESERVATION_EXPIRED",
             spec: "§7 release deadline; §11.1 410", requires: [.fixtures, .clock]
         ) { context in
-            let fixture = try await context.fixture()
-            let tenant = fixture.tenant
-            let driver = try await context.deadlineDriver(fixture)
-            let reservation = try await context.reserveActive(
-                tenant, estimate: 100, extra: ["ttl_ms": 1_000, "grace_period_ms": 0])
-            try await driver.pass(milliseconds: 1_001)
-            try context.expectError(try await context.release(tenant, reservation.id), 410, .reservationExpired)
+            let (tenant, reservationID) = try await ConformanceCatalogue.reservePastDeadline(context, estimate: 100)
+            try context.expectError(try await context.release(tenant, reservationID), 410, .reservationExpired)
         },
         ConformanceCheck(
             "SRV-LIFE-004", .must, .lifecycle,
@@ -65,15 +55,10 @@ extension ConformanceCatalogue {
             "SRV-LIFE-005", .should, .lifecycle, "GET of an EXPIRED reservation answers 410 RESERVATION_EXPIRED",
             spec: "getReservation 410 (rev 2026-07-03)", requires: [.fixtures, .clock]
         ) { context in
-            let fixture = try await context.fixture()
-            let tenant = fixture.tenant
-            let driver = try await context.deadlineDriver(fixture)
-            let reservation = try await context.reserveActive(
-                tenant, estimate: 100, extra: ["ttl_ms": 1_000, "grace_period_ms": 0])
-            try await driver.pass(milliseconds: 1_001)
+            let (tenant, reservationID) = try await ConformanceCatalogue.reservePastDeadline(context, estimate: 100)
             // A commit attempt forces lazy expiry on servers whose sweeper has not run yet.
-            _ = try await context.commit(tenant, reservation.id, actual: 1)
-            try context.expectError(try await context.getReservation(tenant, reservation.id), 410, .reservationExpired)
+            _ = try await context.commit(tenant, reservationID, actual: 1)
+            try context.expectError(try await context.getReservation(tenant, reservationID), 410, .reservationExpired)
         },
         ConformanceCheck(
             "SRV-LIFE-006", .should, .lifecycle,
@@ -107,7 +92,7 @@ extension ConformanceCatalogue {
             let reservation = try await context.reserveActive(tenant, estimate: 250, below: "workspace:w1")
             try context.expectStatus(try await context.extend(tenant, reservation.id, byMs: 10_000), 200)
             for scope in tenant.budgetScopes {
-                try context.expectLedger(try await context.ledger(tenant, scope: scope), remaining: 9_750, reserved: 250)
+                try await context.expectLedger(of: tenant, scope: scope, remaining: 9_750, reserved: 250)
             }
             let detail = try await context.getReservation(tenant, reservation.id)
             if detail.status == 200 {
@@ -131,7 +116,7 @@ extension ConformanceCatalogue {
             let reservation = try await context.reserveActive(tenant, estimate: 4_000, below: "workspace:w1/agent:a1")
             try context.expectStatus(try await context.commit(tenant, reservation.id, actual: 3_000), 200)
             for scope in tenant.budgetScopes {
-                try context.expectLedger(try await context.ledger(tenant, scope: scope), reserved: 0, spent: 3_000)
+                try await context.expectLedger(of: tenant, scope: scope, reserved: 0, spent: 3_000)
             }
         },
         ConformanceCheck(
@@ -189,9 +174,23 @@ extension ConformanceCatalogue {
             try context.expect(
                 answer.json?["charged"] == context.amount(1_200), "charged \(answer.json?["charged"] ?? .null)",
                 expected: "{TOKENS, 1200} (estimate + the 200 available)", exchange: answer)
-            let snapshot = try await context.ledger(tenant, scope: tenant.budgetScopes[0])
-            try context.expectLedger(snapshot, remaining: 0, reserved: 0, spent: 1_200, debt: 0)
+            let snapshot = try await context.expectLedger(
+                of: tenant, remaining: 0, reserved: 0, spent: 1_200, debt: 0)
             try context.expect(snapshot.isOverLimit, "is_over_limit not set: \(snapshot)", expected: "is_over_limit true")
         },
     ]
+
+    /// Provisions a fixture from `plan`, takes its deadline driver, reserves `estimate` with ttl_ms 1 000 and no
+    /// grace, then lets 1 001 ms pass, so the reservation is past expires_at + grace. Returns its tenant and id.
+    private static func reservePastDeadline(
+        _ context: CheckContext, _ plan: FixturePlan = .single(), estimate: Int64
+    ) async throws -> (tenant: ProvisionedTenant, reservationID: String) {
+        let fixture = try await context.fixture(plan)
+        let tenant = fixture.tenant
+        let driver = try await context.deadlineDriver(fixture)
+        let reservation = try await context.reserveActive(
+            tenant, estimate: estimate, extra: ["ttl_ms": 1_000, "grace_period_ms": 0])
+        try await driver.pass(milliseconds: 1_001)
+        return (tenant, reservation.id)
+    }
 }

@@ -59,8 +59,8 @@ extension ConformanceCatalogue {
             try context.expect(
                 json["affected_scopes"]?.arrayValue?.isEmpty == false, "dry-run response has no affected_scopes",
                 expected: "affected_scopes always present", exchange: answer)
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: scope), remaining: 50_000, reserved: 0, spent: 0,
+            try await context.expectLedger(
+                of: tenant, scope: scope, remaining: 50_000, reserved: 0, spent: 0,
                 spec: "dry_run MUST NOT modify balances")
         },
         ConformanceCheck(
@@ -109,9 +109,7 @@ extension ConformanceCatalogue {
             try context.expect(
                 json["released"] == context.amount(400), "released is \(json["released"] ?? .null)",
                 expected: "released {TOKENS, 400}", exchange: answer)
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 999_400, reserved: 0,
-                spent: 600)
+            try await context.expectLedger(of: tenant, remaining: 999_400, reserved: 0, spent: 600)
         },
         ConformanceCheck(
             "SRV-WIRE-006", .must, .wire, "Release answers 200 RELEASED with released = estimate and returns it",
@@ -125,9 +123,7 @@ extension ConformanceCatalogue {
             try context.expect(
                 answer.json?["released"] == context.amount(1000), "released is \(answer.json?["released"] ?? .null)",
                 expected: "released {TOKENS, 1000}", exchange: answer)
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 1_000_000, reserved: 0,
-                spent: 0)
+            try await context.expectLedger(of: tenant, remaining: 1_000_000, reserved: 0, spent: 0)
         },
         ConformanceCheck(
             "SRV-WIRE-007", .must, .wire, "Extend answers 200 ACTIVE with expires_at_ms = previous expiry + extend_by_ms",
@@ -159,8 +155,7 @@ extension ConformanceCatalogue {
             try context.expectStatus(answer, 200)
             try context.expectShape(answer, WireShapes.balanceResponse)
             for scope in tenant.budgetScopes {
-                try context.expectLedger(
-                    try await context.ledger(tenant, scope: scope), reserved: 200, spent: 300)
+                try await context.expectLedger(of: tenant, scope: scope, reserved: 200, spent: 300)
             }
         },
         ConformanceCheck(
@@ -270,8 +265,7 @@ extension ConformanceCatalogue {
             try context.expect(
                 deny.json?["decision"]?.stringValue == "DENY", "decision \(deny.json?["decision"] ?? .null)",
                 expected: "DENY (decide never answers 409 for budget state)", exchange: deny)
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 5_000, reserved: 0)
+            try await context.expectLedger(of: tenant, remaining: 5_000, reserved: 0)
         },
         ConformanceCheck(
             "SRV-WIRE-015", .should, .wire, "POST /v1/events answers 201 APPLIED with event_id and charges the budget",
@@ -281,8 +275,7 @@ extension ConformanceCatalogue {
             let answer = try await context.event(tenant, actual: 1200)
             try context.expectStatus(answer, 201)
             try context.expectShape(answer, WireShapes.eventCreateResponse)
-            try context.expectLedger(
-                try await context.ledger(tenant, scope: tenant.budgetScopes[0]), remaining: 3_800, spent: 1_200)
+            try await context.expectLedger(of: tenant, remaining: 3_800, spent: 1_200)
         },
         ConformanceCheck(
             "SRV-WIRE-016", .should, .wire,

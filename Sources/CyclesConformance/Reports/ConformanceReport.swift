@@ -55,16 +55,7 @@ public struct ConformanceReport: Codable, Sendable, Hashable {
         self.startedAtMs = startedAtMs
         self.durationMs = durationMs
         self.checks = checks
-        var summary = Summary()
-        for check in checks {
-            switch check.status {
-            case .pass: summary.pass += 1
-            case .fail: summary.fail += 1
-            case .skip: summary.skip += 1
-            case .expectedFail: summary.expectedFail += 1
-            }
-        }
-        self.summary = summary
+        summary = Summary(checks)
     }
 
     /// Whether a MUST check failed (and is not a listed expected failure): the run must exit non-zero.
@@ -83,5 +74,20 @@ public struct ConformanceReport: Codable, Sendable, Hashable {
         case protocolVersion = "protocol_version"
         case startedAtMs = "started_at_ms"
         case durationMs = "duration_ms"
+    }
+}
+
+extension ConformanceReport.Summary {
+    /// Tallies `checks` by status. (An extension, so the memberwise and empty initialisers stay available.)
+    public init(_ checks: [CheckResult]) {
+        self.init()
+        for check in checks {
+            switch check.status {
+            case .pass: pass += 1
+            case .fail: fail += 1
+            case .skip: skip += 1
+            case .expectedFail: expectedFail += 1
+            }
+        }
     }
 }

@@ -72,12 +72,9 @@ public enum ConsoleReport {
     }
 
     static func count(_ checks: [CheckResult]) -> String {
-        let pass = checks.filter { $0.status == .pass }.count
-        let fail = checks.filter { $0.status == .fail }.count
-        let skip = checks.filter { $0.status == .skip }.count
-        let expected = checks.filter { $0.status == .expectedFail }.count
-        var text = "\(pass) passed, \(fail) failed, \(skip) skipped"
-        if expected > 0 { text += ", \(expected) expected failures" }
+        let summary = ConformanceReport.Summary(checks)
+        var text = "\(summary.pass) passed, \(summary.fail) failed, \(summary.skip) skipped"
+        if summary.expectedFail > 0 { text += ", \(summary.expectedFail) expected failures" }
         return text
     }
 }

@@ -98,4 +98,16 @@ extension CheckContext {
             mismatches.isEmpty, "unexpected ledger: \(snapshot)",
             expected: mismatches.joined(separator: ", "), spec: spec)
     }
+
+    /// Reads the tenant's ledger of (`scope`, `unit`) (by default its first budgeted scope) with ``ledger(_:scope:unit:)``
+    /// and checks it with ``expectLedger(_:remaining:reserved:spent:debt:spec:)``; returns the snapshot read.
+    @discardableResult
+    public func expectLedger(
+        of tenant: ProvisionedTenant, scope: String? = nil, unit: BudgetUnit = .tokens, remaining: Int64? = nil,
+        reserved: Int64? = nil, spent: Int64? = nil, debt: Int64? = nil, spec: String? = nil
+    ) async throws -> LedgerSnapshot {
+        let snapshot = try await ledger(tenant, scope: scope ?? tenant.budgetScopes[0], unit: unit)
+        try expectLedger(snapshot, remaining: remaining, reserved: reserved, spent: spent, debt: debt, spec: spec)
+        return snapshot
+    }
 }

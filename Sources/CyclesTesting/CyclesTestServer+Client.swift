@@ -18,12 +18,18 @@ extension CyclesTestServer {
     public func makeClient(
         apiKey: String? = nil, tenant: String? = nil, configure: (inout CyclesConfig) -> Void = { _ in }
     ) -> CyclesClient {
-        var config = CyclesConfig(
-            baseURL: baseURL, apiKey: apiKey ?? self.apiKey ?? "",
-            subjectDefaults: Subject(tenant: tenant ?? startSeed.tenants.first?.tenantID),
-            retry: Self.testRetryPolicy)
+        var config = Self.clientConfig(
+            baseURL: baseURL, apiKey: apiKey ?? self.apiKey, tenant: tenant ?? startSeed.tenants.first?.tenantID)
         configure(&config)
         return CyclesClient(config: config)
+    }
+
+    /// The configuration of the test clients: this server, `apiKey`, `tenant` as the subject default, and the
+    /// test-speed retry policy.
+    static func clientConfig(baseURL: String, apiKey: String?, tenant: String?) -> CyclesConfig {
+        CyclesConfig(
+            baseURL: baseURL, apiKey: apiKey ?? "", subjectDefaults: Subject(tenant: tenant),
+            retry: testRetryPolicy)
     }
 }
 
@@ -32,10 +38,8 @@ extension CyclesTestNamespace {
     public func makeClient(
         baseURL: String, tenant: String? = nil, configure: (inout CyclesConfig) -> Void = { _ in }
     ) -> CyclesClient {
-        var config = CyclesConfig(
-            baseURL: baseURL, apiKey: apiKey ?? "",
-            subjectDefaults: Subject(tenant: tenant ?? initialSeed?.tenants.first?.tenantID),
-            retry: CyclesTestServer.testRetryPolicy)
+        var config = CyclesTestServer.clientConfig(
+            baseURL: baseURL, apiKey: apiKey, tenant: tenant ?? initialSeed?.tenants.first?.tenantID)
         configure(&config)
         return CyclesClient(config: config)
     }

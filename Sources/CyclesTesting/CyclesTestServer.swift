@@ -20,7 +20,7 @@ public final class CyclesTestServer: Sendable {
     /// The running server.
     public let server: ReferenceServer
     /// `http://127.0.0.1:<port>`.
-    public let baseURL: String
+    public var baseURL: String { server.baseURL }
     /// The admin key the control API accepts.
     public let adminKey: String
     /// The control API client.
@@ -37,16 +37,14 @@ public final class CyclesTestServer: Sendable {
 
     private init(server: ReferenceServer, adminKey: String, seed: SeedDocument) {
         self.server = server
-        self.baseURL = server.baseURL
         self.adminKey = adminKey
         self.controls = CyclesMockControlClient(baseURL: server.baseURL, adminKey: adminKey)
         self.defaultNamespace = CyclesTestNamespace(
             name: "default", apiKey: seed.firstAPIKey, controls: controls, initialSeed: seed)
         self.startSeed = seed
         self.client = CyclesClient(
-            config: CyclesConfig(
-                baseURL: server.baseURL, apiKey: seed.firstAPIKey ?? "",
-                subjectDefaults: Subject(tenant: seed.tenants.first?.tenantID), retry: Self.testRetryPolicy))
+            config: Self.clientConfig(
+                baseURL: server.baseURL, apiKey: seed.firstAPIKey, tenant: seed.tenants.first?.tenantID))
     }
 
     /// Starts a server on `127.0.0.1`, port 0, with a temporary database, loading `seed` into the `default`

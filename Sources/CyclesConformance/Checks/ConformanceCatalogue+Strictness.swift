@@ -32,6 +32,25 @@ extension ConformanceCatalogue {
                 expected: "remaining negative (allocated − spent − reserved − debt)", spec: "Balance.remaining")
         },
         ConformanceCheck(
+            "SRV-ERR-039", .must, .errors,
+            "Debt within a positive overdraft_limit, remaining covering the estimate: reserve answers 200 or 409 DEBT_OUTSTANDING, nothing else",
+            spec: "Balance DEBT SEMANTICS (\"unless explicitly allowed by policy\"); reason code DEBT_OUTSTANDING (debt > 0 and overdraft_limit == 0)",
+            requires: [.fixtures, .seededDebt]
+        ) { context in
+            // The spec's two texts allow two readings, and the check accepts exactly those: the reason-code reading
+            // (a positive overdraft_limit is the policy that allows debt, so the remaining check decides: 200) and
+            // the prose-only reading (any debt blocks: 409 DEBT_OUTSTANDING). Nothing else is a reading of either.
+            let tenant = try await context.fixture(
+                .budgets(BudgetPlan(allocated: 10_000, overdraftLimit: 1_000, debt: 500))).tenant
+            let answer = try await context.reserve(tenant, estimate: 100)
+            if answer.status == 200 {
+                try context.expectShape(answer, WireShapes.reservationCreateResponse)
+                await context.note("reason-code reading: debt within a positive overdraft_limit does not block")
+            } else {
+                try context.expectError(answer, 409, .debtOutstanding, spec: "prose reading: debt > 0 blocks")
+            }
+        },
+        ConformanceCheck(
             "SRV-ERR-034", .must, .errors,
             "String limits count Unicode code points, as JSON Schema's maxLength does (not grapheme clusters, not UTF-16 units or bytes)",
             spec: "JSON Schema maxLength (code points); IdempotencyKey maxLength 256; Action.kind maxLength 64",

@@ -53,8 +53,8 @@ public final class ReferenceServer: Sendable {
         let exchange = HTTPExchange(ledger: ledger, maximumBodySize: configuration.maximumBodySize)
         let router = Router()
         // Every request (method and path, never headers, so keys stay out of logs) at `info`: `--log-level info`
-        // shows the traffic; the default `warning` stays quiet.
-        router.add(middleware: LogRequestsMiddleware(.info))
+        // shows the traffic. Added only when it would log, so the default `warning` costs the hot path nothing.
+        if configuration.logLevel <= .info { router.add(middleware: LogRequestsMiddleware(.info)) }
         router.add(middleware: ProtocolErrorMiddleware(exchange: exchange))
         // Mock controls: the `/__cycles` routes, and fault injection + journal around the runtime routes.
         MockControlRoutes.register(on: router, ledger: ledger, controls: MockControls(hooks: MockLedgerHooks(ledger: ledger)))

@@ -78,7 +78,7 @@ extension Ledger {
         // definition says "debt > 0 and overdraft_limit == 0 (no policy permits further debt accrual)". Read together,
         // a positive overdraft_limit *is* the policy that allows it, so only the second reading satisfies both texts
         // (and it is the reference server's, protocol.md §16.7). With 0 < debt ≤ limit the remaining check below
-        // decides. The kit (SRV-ERR-021, SRV-ERR-036) also accepts the stricter prose-only reading.
+        // decides. The kit (SRV-ERR-021, SRV-ERR-039) also accepts the stricter prose-only reading.
         for budget in budgets where budget.debt > 0 && budget.overdraftLimit == 0 {
             return Denial(
                 reason: .debtOutstanding,

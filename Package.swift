@@ -117,6 +117,16 @@ let package = Package(
         .executableTarget(
             name: "ErrorHandlingExample", dependencies: ["Cycles"], path: "Examples/ErrorHandling",
             swiftSettings: strictSettings),
+        // The README's Swift snippets, each the whole main.swift of an executable that depends on the product of the
+        // same name, exactly as a user would paste it (no strict settings: a fresh package has none). A test keeps
+        // each file byte-identical to its README block; building them here costs seconds, not a second graph.
+        .executableTarget(
+            name: "ReadmeClientQuickstart", dependencies: ["Cycles"], path: "Examples/Readme/ClientQuickstart"),
+        .executableTarget(
+            name: "ReadmeServerQuickstart", dependencies: ["CyclesServer"], path: "Examples/Readme/ServerQuickstart"),
+        .executableTarget(
+            name: "ReadmeMockQuickstart", dependencies: ["Cycles", "CyclesTesting"],
+            path: "Examples/Readme/MockQuickstart"),
         .testTarget(
             name: "CyclesProtocolTests",
             dependencies: ["CyclesProtocol"],

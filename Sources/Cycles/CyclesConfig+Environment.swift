@@ -36,7 +36,7 @@ extension CyclesConfig {
         for level in ScopeLevel.allCases {
             let name = level.rawValue.uppercased()
             if let value = reader.optional(name) {
-                guard value.count <= ProtocolLimits.subjectFieldMaxLength else {
+                guard value.schemaLength <= ProtocolLimits.subjectFieldMaxLength else {
                     throw CyclesConfigurationError(
                         variable: prefix + name, value: value,
                         reason: "must be at most \(ProtocolLimits.subjectFieldMaxLength) characters")

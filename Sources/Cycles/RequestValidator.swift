@@ -42,13 +42,13 @@ enum RequestValidator {
     }
 
     static func validate(_ key: IdempotencyKey) throws(CyclesError) {
-        guard !key.rawValue.isEmpty, key.rawValue.count <= ProtocolLimits.idempotencyKeyMaxLength else {
+        guard !key.rawValue.isEmpty, key.rawValue.schemaLength <= ProtocolLimits.idempotencyKeyMaxLength else {
             throw .validation("idempotency_key must be 1 to 256 characters")
         }
     }
 
     static func validate(_ id: ReservationID) throws(CyclesError) {
-        guard !id.rawValue.isEmpty, id.rawValue.count <= ProtocolLimits.reservationIDMaxLength else {
+        guard !id.rawValue.isEmpty, id.rawValue.schemaLength <= ProtocolLimits.reservationIDMaxLength else {
             throw .validation("reservation_id must be 1 to 128 characters")
         }
     }
@@ -119,7 +119,9 @@ enum RequestValidator {
     }
 
     private static func length(_ value: String, max: Int, field: String) throws(CyclesError) {
-        guard value.count <= max else { throw .validation("\(field) is \(value.count) characters; at most \(max)") }
+        guard value.schemaLength <= max else {
+            throw .validation("\(field) is \(value.schemaLength) code points; at most \(max)")
+        }
     }
 
     private static func nonEmpty(_ value: String, field: String) throws(CyclesError) {

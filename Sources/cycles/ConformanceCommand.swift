@@ -13,7 +13,16 @@ struct ConformanceCommand: AsyncParsableCommand {
     /// `cycles conformance server --url URL …`
     struct Server: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run the checks against a running server; exits non-zero when a MUST check fails.")
+            abstract: "Run the checks against a running server; exits non-zero when a MUST check fails or was skipped.",
+            discussion: """
+                Exit status: 0 every selected MUST check ran and passed; 1 a MUST check failed; 2 no MUST check \
+                failed but some were skipped (a partial run, typically without --admin-key), unless --allow-partial.
+                """)
+
+        /// Which checks keep their exchanges in the JSON report.
+        enum EvidenceChoice: String, ExpressibleByArgument, CaseIterable {
+            case failures, all
+        }
 
         /// How fixtures are provisioned.
         enum ProvisionerChoice: String, ExpressibleByArgument, CaseIterable {
@@ -66,6 +75,14 @@ struct ConformanceCommand: AsyncParsableCommand {
         @Flag(help: "Keep the namespaces created on the control API (to inspect state or replay curl commands).")
         var keepFixtures = false
 
+        @Flag(
+            name: .customLong("allow-partial"),
+            help: "Exit 0 even when MUST checks were skipped (the report still says the run was partial).")
+        var allowPartial = false
+
+        @Option(help: "Which checks keep their HTTP exchanges in the JSON report: failures (default) or all.")
+        var evidence: EvidenceChoice = .failures
+
         func validate() throws {
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
                 throw ValidationError("--url must start with http:// or https:// (got \(url))")
@@ -100,10 +117,15 @@ struct ConformanceCommand: AsyncParsableCommand {
                     printError("warning: \(path) lists \(id), which is not in the catalogue")
                 }
             }
-            if let apiKey {
-                let probe = try await client.send(
-                    WireRequest(method: "GET", path: "/v1/reservations?limit=1", headers: [WireHeader(CyclesHeader.apiKey, apiKey)]))
-                printError("preflight: GET /v1/reservations with --api-key → \(probe.status)")
+            // Reachability first, so an unreachable URL is one clear line rather than a transport error per check.
+            let preflight = WireRequest(
+                method: "GET", path: "/v1/reservations?limit=1",
+                headers: apiKey.map { [WireHeader(CyclesHeader.apiKey, $0)] } ?? [])
+            do {
+                let probe = try await client.send(preflight)
+                if apiKey != nil { printError("preflight: GET /v1/reservations with --api-key → \(probe.status)") }
+            } catch {
+                throw UnreachableServer(url: url, error: error)
             }
             let chosen = try await makeProvisioner(client)
             let options = RunOptions(
@@ -118,8 +140,19 @@ struct ConformanceCommand: AsyncParsableCommand {
             }
             print(ConsoleReport.render(report), terminator: "")
             if let junit { try JUnitReport.render(report).write(toFile: junit, atomically: true, encoding: .utf8) }
-            if let json { try report.jsonText().write(toFile: json, atomically: true, encoding: .utf8) }
-            return report.hasMustFailures ? 1 : 0
+            if let json {
+                let written = evidence == .all ? report : report.keepingEvidenceOfFailuresOnly()
+                try written.jsonText().write(toFile: json, atomically: true, encoding: .utf8)
+            }
+            if report.checks.contains(where: { $0.status == .fail }), !keepFixtures, chosen is ControlAPIProvisioner {
+                printError(
+                    "note: the fixtures of this run were deleted; rerun with --keep-fixtures for the curl commands to reproduce")
+            }
+            switch report.verdict {
+            case .fail: return 1
+            case .partial: return allowPartial ? 0 : 2
+            case .pass: return 0
+            }
         }
 
         private func makeProvisioner(_ client: WireClient) async throws -> any Provisioner {
@@ -155,6 +188,27 @@ struct ConformanceCommand: AsyncParsableCommand {
         func run() throws {
             print(ConformanceCatalogue.catalogueJSON(), terminator: "")
         }
+    }
+}
+
+/// The server did not answer the preflight: one readable line instead of NIO's error text.
+struct UnreachableServer: Error, CustomStringConvertible {
+    let url: String
+    let error: any Error
+
+    var description: String {
+        let text = String(describing: error)
+        let reason =
+            if text.contains("Connection refused") {
+                "connection refused (nothing listens there; is the server running? `swift run cycles serve`)"
+            } else if text.contains("connectTimeout") || text.contains("timed out") {
+                "the connection timed out"
+            } else if text.contains("NXDOMAIN") || text.contains("resolve") || text.contains("lookup") {
+                "the host name does not resolve"
+            } else {
+                text
+            }
+        return "cannot reach \(url): \(reason)"
     }
 }
 

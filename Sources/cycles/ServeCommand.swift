@@ -28,22 +28,30 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Accept this X-Admin-API-Key on list, get and release.")
     var adminKey: String?
 
-    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    @Option(help: "trace, debug, info (logs every request), notice, warning, error or critical.")
     var logLevel = "warning"
 
-    @Option(help: "Make reservation, event and request ids reproducible from this seed.")
+    // Spelled out: ArgumentParser would derive `--seed-i-ds` from `seedIDs`.
+    @Option(name: .customLong("seed-ids"), help: "Make reservation, event and request ids reproducible from this seed.")
     var seedIDs: UInt64?
 
-    func run() async throws {
-        guard let level = Logger.Level(rawValue: logLevel) else {
-            throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+    /// Flag errors found here are reported with `serve`'s own usage (errors thrown from `run()` would show the
+    /// top-level `cycles` usage instead).
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError(
+                "--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .warning
         let document: SeedDocument
         if let seed {
             do {
                 document = try SeedDocument.load(contentsOf: seed)
             } catch let error as SeedError {
-                throw ValidationError("invalid seed: \(error)")
+                throw StartupError("invalid seed \(seed): \(error)")
             }
         } else {
             document = .demo
@@ -55,15 +63,20 @@ struct ServeCommand: AsyncParsableCommand {
                     host: host, port: port, databasePath: database, seed: document, adminKey: adminKey,
                     logLevel: level, deterministicIDSeed: seedIDs))
         } catch let error as LedgerError {
-            throw ValidationError("cannot apply seed\(seed.map { " \($0)" } ?? ""): \(error.message)")
+            throw StartupError("cannot apply seed\(seed.map { " \($0)" } ?? ""): \(error.message)")
+        } catch let error as ServerStartError {
+            throw StartupError(error.message)
         }
         print("Cycles server listening on \(server.baseURL)")
-        if seed == nil, let tenant = document.tenants.first, let key = tenant.apiKeys.first {
-            print("Demo tenant: \(tenant.tenantID)   API key: \(key.key)")
-            if let admin = document.adminKey { print("Admin key: \(admin)") }
-            print("Try: curl -s '\(server.baseURL)/v1/balances?tenant=\(tenant.tenantID)' -H 'X-Cycles-API-Key: \(key.key)'")
-        } else {
+        if seed != nil {
             print("Seeded \(document.tenants.count) tenant(s) and \(document.budgets.count) budget(s) from \(seed ?? "")")
+        }
+        // With a seed as without one: the first tenant that has a key, so the printed `curl` works as it is.
+        func usableKey(_ tenant: SeedTenant) -> SeedAPIKey? { tenant.apiKeys.first { $0.status != "REVOKED" } }
+        if let tenant = document.tenants.first(where: { usableKey($0) != nil }), let key = usableKey(tenant) {
+            print("\(seed == nil ? "Demo tenant" : "Tenant"): \(tenant.tenantID)   API key: \(key.key)")
+            if let admin = adminKey ?? document.adminKey { print("Admin key: \(admin)") }
+            print("Try: curl -s '\(server.baseURL)/v1/balances?tenant=\(tenant.tenantID)' -H 'X-Cycles-API-Key: \(key.key)'")
         }
         print("Press Ctrl-C to stop.")
         // Flush now so the URL and key appear immediately even when stdout is a pipe or a file.
@@ -80,4 +93,10 @@ struct ServeCommand: AsyncParsableCommand {
         SignalRelay.install(continuation)
         for await _ in stream { break }
     }
+}
+
+/// A start-up failure of `serve`: printed as `Error: …` without a usage text, because the flags were fine.
+struct StartupError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

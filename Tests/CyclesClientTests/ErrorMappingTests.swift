@@ -140,6 +140,13 @@ struct ErrorMappingTests {
                 estimate: .tokens(1)),
             ReservationCreateRequest(
                 idempotencyKey: "", subject: Subject(tenant: "acme"), action: llmAction, estimate: .tokens(1)),
+            // Lengths count code points (JSON Schema maxLength), not grapheme clusters: each is one "character".
+            ReservationCreateRequest(
+                idempotencyKey: IdempotencyKey("e" + String(repeating: "\u{301}", count: 256)),
+                subject: Subject(tenant: "acme"), action: llmAction, estimate: .tokens(1)),
+            ReservationCreateRequest(
+                subject: Subject(tenant: "acme"),
+                action: Action(kind: "k" + String(repeating: "\u{301}", count: 64), name: "n"), estimate: .tokens(1)),
         ]
         for request in cases {
             let error = await #expect(throws: CyclesError.self) { try await client.createReservation(request) }

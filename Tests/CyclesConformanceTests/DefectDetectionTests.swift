@@ -5,13 +5,26 @@ import Testing
 /// Proves the checks can fail: each defect of the proxy must make exactly the expected check IDs fail.
 struct DefectDetectionTests {
     /// Checks run through the proxy for every defect.
-    static let probes = ["SRV-WIRE-005", "SRV-WIRE-010", "SRV-ERR-015", "SRV-IDEM-002", "SRV-CONC-001"]
+    static let probes = [
+        "SRV-WIRE-005", "SRV-WIRE-010", "SRV-ERR-015", "SRV-IDEM-002", "SRV-CONC-001", "SRV-ERR-033", "SRV-ERR-034",
+        "SRV-ERR-035", "SRV-ERR-036", "SRV-ERR-037", "SRV-ERR-038", "SRV-LIFE-012", "SRV-WIRE-019",
+    ]
 
     static let expectations: [(DefectiveProxy.Defect, Set<String>)] = [
         (.none, []),
         (.rechargesReplayedCommit, ["SRV-IDEM-002"]),
         (.oversubscribes, ["SRV-ERR-015", "SRV-CONC-001"]),
-        (.dropsTraceHeader, ["SRV-WIRE-010"]),
+        (.dropsTraceHeader, ["SRV-WIRE-010", "SRV-WIRE-019"]),
+        (.overdraftDeficitModel, ["SRV-ERR-033"]),
+        (.countsGraphemes, ["SRV-ERR-034"]),
+        (.offsetCursor, ["SRV-LIFE-012"]),
+        (.lenientQueryValues, ["SRV-ERR-035", "SRV-ERR-036"]),
+        (.oversizeAndDepthAs400, ["SRV-ERR-037", "SRV-ERR-038"]),
+        // Every probe that judges an error answer fails; those that read only successes pass.
+        (.textPlainErrors, [
+            "SRV-WIRE-010", "SRV-ERR-015", "SRV-CONC-001", "SRV-ERR-033", "SRV-ERR-034", "SRV-ERR-035", "SRV-ERR-037",
+            "SRV-ERR-038", "SRV-WIRE-019",
+        ]),
     ]
 
     @Test("A defective server makes exactly the right checks fail", arguments: expectations)

@@ -1,4 +1,5 @@
 import CyclesConformance
+import Foundation
 import CyclesProtocol
 import HTTPTypes
 import Hummingbird
@@ -20,6 +21,22 @@ final class DefectiveProxy: Sendable {
         case oversubscribes
         /// Responses lose their `X-Cycles-Trace-Id` header.
         case dropsTraceHeader
+        /// The old overdraft rule (only the unfunded part of the delta counted against the limit): a commit refused
+        /// with 409 OVERDRAFT_LIMIT_EXCEEDED is answered 200 as if it had been charged.
+        case overdraftDeficitModel
+        /// String limits counted in grapheme clusters: a key or `action.kind` within its limit in graphemes but over
+        /// it in code points is cut to the limit before it reaches the server, so the request is accepted.
+        case countsGraphemes
+        /// Offset cursors: sorted `GET /v1/reservations` pages are slices of the current result at an offset, so
+        /// rows repeat or are skipped when the data changes between pages.
+        case offsetCursor
+        /// Lenient query values: empty values are dropped, epoch-ms date-time bounds are converted to RFC 3339, and
+        /// `+` is passed on as a literal plus (not a space).
+        case lenientQueryValues
+        /// An oversize body answers 400 instead of 413; a too-deep body says "not valid JSON".
+        case oversizeAndDepthAs400
+        /// Error answers are sent as `text/plain` (the JSON body unchanged).
+        case textPlainErrors
     }
 
     let baseURL: String
@@ -39,7 +56,7 @@ final class DefectiveProxy: Sendable {
         let upstream = WireClient(baseURL: upstreamURL)
         let memory = ProxyMemory()
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
-            let body = try await request.body.collect(upTo: 1 << 20)
+            let body = try await request.body.collect(upTo: 8 << 20)
             var headers: [WireHeader] = []
             for field in request.headers { headers.append(WireHeader(field.name.rawName, field.value)) }
             let wire = WireRequest(
@@ -53,6 +70,10 @@ final class DefectiveProxy: Sendable {
                     let fieldName = HTTPField.Name(header.name)
                 else { continue }
                 if defect == .dropsTraceHeader, name == CyclesHeader.traceID.lowercased() { continue }
+                if defect == .textPlainErrors, name == "content-type", answer.status >= 400 {
+                    fields.append(HTTPField(name: fieldName, value: "text/plain; charset=utf-8"))
+                    continue
+                }
                 fields.append(HTTPField(name: fieldName, value: header.value))
             }
             return Response(
@@ -90,8 +111,17 @@ final class DefectiveProxy: Sendable {
     }
 
     private static func handle(
-        _ request: WireRequest, defect: Defect, upstream: WireClient, memory: ProxyMemory
+        _ incoming: WireRequest, defect: Defect, upstream: WireClient, memory: ProxyMemory
     ) async throws -> WireExchange {
+        var request = incoming
+        switch defect {
+        case .countsGraphemes: request.body = request.body.map(cutToGraphemeLimits)
+        case .lenientQueryValues: request.path = lenientQuery(request.path)
+        case .offsetCursor where request.method == "GET" && request.path.hasPrefix("/v1/reservations?")
+            && request.path.contains("sort_by="):
+            return try await offsetPage(request, upstream: upstream)
+        default: break
+        }
         let isReserve = request.method == "POST" && request.path == "/v1/reservations"
         let isCommit = request.method == "POST" && request.path.hasSuffix("/commit")
         let body = request.body.flatMap(JSONText.decode)
@@ -120,6 +150,19 @@ final class DefectiveProxy: Sendable {
         if isReserve, answer.status == 200, let id = answer.json?["reservation_id"]?.stringValue, let body {
             await memory.rememberCreate(id, body)
         }
+        if defect == .overdraftDeficitModel, isCommit, answer.status == 409,
+            answer.errorCode == "OVERDRAFT_LIMIT_EXCEEDED", let actual = body?["actual"]
+        {
+            answer.status = 200
+            answer.body = JSONText.encode(["status": "COMMITTED", "charged": actual])
+        }
+        if defect == .oversizeAndDepthAs400, answer.status == 413 { answer.status = 400 }
+        if defect == .oversizeAndDepthAs400, answer.status == 400, case .object(var error)? = answer.json,
+            error["message"]?.stringValue?.contains("deeper") == true
+        {
+            error["message"] = "request body is not valid JSON"
+            answer.body = JSONText.encode(.object(error))
+        }
         if defect == .oversubscribes, isReserve, answer.status == 409, answer.errorCode == "BUDGET_EXCEEDED" {
             let fake: JSONValue = [
                 "decision": "ALLOW", "reservation_id": .string("fake-" + RandomIdentifier.hex(byteCount: 6)),
@@ -128,6 +171,63 @@ final class DefectiveProxy: Sendable {
             answer.status = 200
             answer.body = JSONText.encode(fake)
         }
+        return answer
+    }
+
+    /// Cuts `idempotency_key` and `action.kind` to their limits counted in grapheme clusters (256, 64).
+    private static func cutToGraphemeLimits(_ text: String) -> String {
+        guard case .object(var body)? = JSONText.decode(text) else { return text }
+        func cut(_ value: String, _ limit: Int) -> String {
+            value.count <= limit && value.unicodeScalars.count > limit
+                ? String(String.UnicodeScalarView(value.unicodeScalars.prefix(limit))) : value
+        }
+        if let key = body["idempotency_key"]?.stringValue { body["idempotency_key"] = .string(cut(key, 256)) }
+        if case .object(var action)? = body["action"], let kind = action["kind"]?.stringValue {
+            action["kind"] = .string(cut(kind, 64))
+            body["action"] = .object(action)
+        }
+        return JSONText.encode(.object(body))
+    }
+
+    /// Drops empty query values, turns epoch-ms bounds into RFC 3339 and keeps `+` literal (as `%2B`).
+    private static func lenientQuery(_ path: String) -> String {
+        let parts = path.split(separator: "?", maxSplits: 1)
+        guard parts.count == 2 else { return path }
+        let bounds: Set<Substring> = ["from", "to", "expires_from", "expires_to", "finalized_from", "finalized_to"]
+        let kept = parts[1].split(separator: "&").compactMap { pair -> String? in
+            let nameValue = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard nameValue.count == 2, !nameValue[1].isEmpty else { return nil }
+            if bounds.contains(nameValue[0]), let milliseconds = Int64(nameValue[1]) {
+                let date = Date(timeIntervalSince1970: Double(milliseconds) / 1_000)
+                return "\(nameValue[0])=\(ISO8601DateFormatter().string(from: date))"
+            }
+            return "\(nameValue[0])=\(nameValue[1].replacingOccurrences(of: "+", with: "%2B"))"
+        }
+        return String(parts[0]) + (kept.isEmpty ? "" : "?" + kept.joined(separator: "&"))
+    }
+
+    /// Answers a list page the way an offset-cursor server does: the whole current result, sliced at the offset.
+    private static func offsetPage(_ request: WireRequest, upstream: WireClient) async throws -> WireExchange {
+        let parts = request.path.split(separator: "?", maxSplits: 1)
+        var offset = 0
+        var limit = 50
+        var forwarded: [String] = ["limit=200"]
+        for pair in parts[1].split(separator: "&") {
+            let nameValue = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            switch nameValue[0] {
+            case "cursor": offset = Int(nameValue.last?.dropFirst("off-".count) ?? "") ?? 0
+            case "limit": limit = Int(nameValue.last ?? "") ?? 50
+            default: forwarded.append(String(pair))
+            }
+        }
+        var answer = try await upstream.send(
+            WireRequest(method: "GET", path: "/v1/reservations?" + forwarded.joined(separator: "&"), headers: request.headers))
+        guard answer.status == 200, let rows = answer.json?["reservations"]?.arrayValue else { return answer }
+        let page = Array(rows.dropFirst(offset).prefix(limit))
+        let more = offset + page.count < rows.count
+        var body: [String: JSONValue] = ["reservations": .array(page), "has_more": .bool(more)]
+        if more { body["next_cursor"] = .string("off-\(offset + page.count)") }
+        answer.body = JSONText.encode(.object(body))
         return answer
     }
 

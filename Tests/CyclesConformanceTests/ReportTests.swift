@@ -70,7 +70,29 @@ struct ReportTests {
         #expect(text.contains("skipped: no controllable clock"))
         #expect(text.contains("reproduce: curl -sS -i -X POST 'http://127.0.0.1:9/v1/reservations'"))
         #expect(text.contains("-H 'X-Cycles-API-Key: k'\\''1'"), "single quotes are shell-escaped")
+        #expect(text.contains("--keep-fixtures"), "the reproduce line says when the curl still works")
         #expect(text.contains("MUST checks failed"))
+    }
+
+    @Test("Skipped MUST checks make a run partial; the JSON keeps exchanges of failures only when trimmed")
+    func partialVerdictAndTrimmedEvidence() throws {
+        var report = Self.sampleReport()
+        #expect(report.verdict == .fail)
+        report.checks[1].status = .pass
+        report.checks[0].status = .skip
+        report = ConformanceReport(
+            target: report.target, profile: report.profile, provisioner: report.provisioner, seed: report.seed,
+            startedAtMs: 0, durationMs: 1, checks: report.checks)
+        #expect(report.summary.mustSkipped == 1)
+        #expect(report.verdict == .partial)
+        let text = ConsoleReport.render(report)
+        #expect(text.contains("PARTIAL RUN — NOT A CONFORMANCE VERDICT: 1 of 2 MUST checks were skipped"), "\(text)")
+        let trimmed = report.keepingEvidenceOfFailuresOnly()
+        #expect(trimmed.checks[1].evidence.failingExchange == nil)
+        #expect(trimmed.checks[1].evidence.omittedExchanges == 1)
+        #expect(trimmed.checks[1].evidence.message == report.checks[1].evidence.message)
+        let failing = Self.sampleReport().keepingEvidenceOfFailuresOnly()
+        #expect(failing.checks[1].evidence.failingExchange != nil, "a failure keeps its exchange")
     }
 
     @Test("The expected-failures file ignores comments and blank lines and reports unknown IDs")

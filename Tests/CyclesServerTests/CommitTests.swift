@@ -66,7 +66,7 @@ struct CommitTests {
         try ledger.close()
     }
 
-    @Test("ALLOW_WITH_OVERDRAFT records the unfunded part as debt within the limit")
+    @Test("ALLOW_WITH_OVERDRAFT adds the whole delta to debt within the limit (the spec's formula)")
     func overdraftWithinLimit() async throws {
         let ledger = try await Fixture.ledger(
             Fixture.seed(tenantAllocated: 1_000_000, agentAllocated: 10_000, agentOverdraft: 5_000))
@@ -74,7 +74,8 @@ struct CommitTests {
         let response = try await ledger.commit(id, CommitRequest(actual: .usdMicrocents(13_000)), as: Fixture.acme).value()
         #expect(response.charged == .usdMicrocents(13_000))
         let agent = try await ledger.budget("tenant:acme/agent:bot")
-        #expect(agent.debt == 3_000 && agent.remaining == -3_000 && agent.spent == 10_000 && !agent.isOverLimit)
+        // delta 4 000 > remaining 1 000, so debt += delta (not the unfunded 3 000); spent keeps the held 9 000.
+        #expect(agent.debt == 4_000 && agent.remaining == -3_000 && agent.spent == 9_000 && !agent.isOverLimit)
         #expect(try await ledger.budget("tenant:acme").spent == 13_000)
         #expect(try await ledger.checkInvariants().isEmpty)
         try ledger.close()
@@ -91,6 +92,50 @@ struct CommitTests {
         let agent = try await ledger.budget("tenant:acme/agent:bot")
         #expect(agent.debt == 0 && agent.reserved == 9_000)
         #expect(try await ledger.reservation(id, as: .admin).status == .active)
+        try ledger.close()
+    }
+
+    @Test("ALLOW_WITH_OVERDRAFT: (current_debt + delta) > overdraft_limit → 409 even when the unfunded part fits")
+    func overdraftCountsTheWholeDelta() async throws {
+        // The example: budget 1 000, overdraft_limit 300, reserve 900, commit 1 250. The deficit model
+        // (unfunded 250 ≤ 300) would accept it; the spec (delta 350 > 300) refuses it.
+        let ledger = try await Fixture.ledger(
+            Fixture.seed(tenantAllocated: 1_000_000, agentAllocated: 1_000, agentOverdraft: 300))
+        let id = try await reserved(ledger, 900, policy: .allowWithOverdraft)
+        let error = await expectLedgerError(.overdraftLimitExceeded) {
+            _ = try await ledger.commit(id, CommitRequest(actual: .usdMicrocents(1_250)), as: Fixture.acme)
+        }
+        #expect(error?.httpStatus == 409)
+        let agent = try await ledger.budget("tenant:acme/agent:bot")
+        #expect(agent.debt == 0 && agent.reserved == 900 && agent.remaining == 100)
+        // delta 300 is exactly the limit: accepted, debt 300.
+        _ = try await ledger.commit(id, CommitRequest(actual: .usdMicrocents(1_200)), as: Fixture.acme).value()
+        let after = try await ledger.budget("tenant:acme/agent:bot")
+        #expect(after.debt == 300 && after.remaining == -200 && after.spent == 900)
+        #expect(try await ledger.checkInvariants().isEmpty)
+        try ledger.close()
+    }
+
+    @Test("Events under ALLOW_WITH_OVERDRAFT check (current_debt + actual) against the limit")
+    func eventOverdraftUsesActual() async throws {
+        let ledger = try await Fixture.ledger(
+            Fixture.seed(tenantAllocated: 1_000_000, agentAllocated: 1_000, agentOverdraft: 300))
+        _ = try await ledger.reserveValue(Fixture.reserve(900))
+        func event(_ amount: Int64) -> EventCreateRequest {
+            EventCreateRequest(
+                subject: Subject(tenant: "acme", agent: "bot"), action: Action(kind: "llm.completion", name: "gpt"),
+                actual: .usdMicrocents(amount), overagePolicy: .allowWithOverdraft)
+        }
+        // remaining 100 < 250 and debt 0 + 250 ≤ 300 → debt 250 (the deficit model would say 150).
+        _ = try await ledger.createEvent(event(250), as: Fixture.acme).value()
+        var agent = try await ledger.budget("tenant:acme/agent:bot")
+        #expect(agent.debt == 250 && agent.remaining == -150)
+        await expectLedgerError(.overdraftLimitExceeded) {
+            _ = try await ledger.createEvent(event(60), as: Fixture.acme)
+        }
+        agent = try await ledger.budget("tenant:acme/agent:bot")
+        #expect(agent.debt == 250)
+        #expect(try await ledger.checkInvariants().isEmpty)
         try ledger.close()
     }
 

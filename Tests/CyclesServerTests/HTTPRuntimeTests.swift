@@ -174,7 +174,7 @@ struct HTTPRuntimeTests {
             #expect(escaped.status == 200)
             let huge = "{\"idempotency_key\":\"" + String(repeating: "x", count: 2 << 20) + "\"}"
             let tooBig = try await client.send(.POST, "/v1/reservations", body: huge)
-            #expect(tooBig.status == 400 && tooBig.json["error"] == "INVALID_REQUEST")
+            #expect(tooBig.status == 413 && tooBig.json["error"] == "INVALID_REQUEST")
             let mismatchedHeader = try await client.send(
                 .POST, "/v1/reservations", body: Self.reserveBody, headers: [("X-Idempotency-Key", "other")])
             #expect(mismatchedHeader.status == 400)

@@ -14,11 +14,14 @@ public struct CheckDescriptor: Codable, Sendable, Hashable, Identifiable {
     public var requires: [CheckRequirement]
     /// Whether the check loads the server heavily and should run with nothing else in flight.
     public var runsAlone: Bool
+    /// What is known about servers that break this rule, above all the upstream reference server, so a vendor
+    /// mirroring upstream can list the check as an expected failure knowingly. `nil` when nothing is known.
+    public var note: String?
 
     /// Creates a descriptor.
     public init(
         id: String, level: ConformanceLevel, section: CheckSection, title: String, spec: String,
-        requires: [CheckRequirement] = [.fixtures], runsAlone: Bool = false
+        requires: [CheckRequirement] = [.fixtures], runsAlone: Bool = false, note: String? = nil
     ) {
         self.id = id
         self.level = level
@@ -27,10 +30,11 @@ public struct CheckDescriptor: Codable, Sendable, Hashable, Identifiable {
         self.spec = spec
         self.requires = requires
         self.runsAlone = runsAlone
+        self.note = note
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, level, section, title, spec, requires
+        case id, level, section, title, spec, requires, note
         case runsAlone = "runs_alone"
     }
 }

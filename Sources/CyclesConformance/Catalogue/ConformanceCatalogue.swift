@@ -5,7 +5,8 @@ import Foundation
 /// from here (``catalogueJSON()``); a test keeps the two identical.
 public enum ConformanceCatalogue {
     /// All checks, section by section.
-    public static let all: [ConformanceCheck] = wire + errors + lifecycle + idempotency + concurrency + client
+    public static let all: [ConformanceCheck] =
+        wire + errors + strictness + lifecycle + idempotency + concurrency + client
 
     /// The descriptors of all checks.
     public static var descriptors: [CheckDescriptor] { all.map(\.descriptor) }

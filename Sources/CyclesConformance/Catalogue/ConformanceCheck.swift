@@ -20,12 +20,13 @@ public struct ConformanceCheck: Sendable, Identifiable {
     /// Creates a check from its fields.
     public init(
         _ id: String, _ level: ConformanceLevel, _ section: CheckSection, _ title: String, spec: String,
-        requires: [CheckRequirement] = [.fixtures], runsAlone: Bool = false, body: @escaping Body
+        requires: [CheckRequirement] = [.fixtures], runsAlone: Bool = false, note: String? = nil,
+        body: @escaping Body
     ) {
         self.init(
             CheckDescriptor(
                 id: id, level: level, section: section, title: title, spec: spec, requires: requires,
-                runsAlone: runsAlone),
+                runsAlone: runsAlone, note: note),
             body: body)
     }
 }

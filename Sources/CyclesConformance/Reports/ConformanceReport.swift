@@ -13,11 +13,25 @@ public struct ConformanceReport: Codable, Sendable, Hashable {
         public var skip = 0
         /// Listed expected failures that failed.
         public var expectedFail = 0
+        /// MUST checks that were skipped: when any were, the run cannot say the server conforms.
+        public var mustSkipped = 0
 
         enum CodingKeys: String, CodingKey {
             case pass, fail, skip
             case expectedFail = "expected_fail"
+            case mustSkipped = "must_skipped"
         }
+    }
+
+    /// What the run can honestly say about the server.
+    public enum Verdict: String, Codable, Sendable, Hashable {
+        /// Every selected MUST check ran and none failed (listed expected failures aside).
+        case pass
+        /// A MUST check failed.
+        case fail
+        /// No MUST check failed, but some were skipped (typically: no `--admin-key`, so no fixtures): this is not a
+        /// conformance result.
+        case partial
     }
 
     /// The kit's version.
@@ -61,6 +75,23 @@ public struct ConformanceReport: Codable, Sendable, Hashable {
     /// Whether a MUST check failed (and is not a listed expected failure): the run must exit non-zero.
     public var hasMustFailures: Bool { checks.contains { $0.status == .fail && $0.level == .must } }
 
+    /// Pass, fail, or partial when MUST checks were skipped.
+    public var verdict: Verdict { hasMustFailures ? .fail : summary.mustSkipped > 0 ? .partial : .pass }
+
+    /// This report with the exchanges of passing and skipped checks left out (their notes and counts stay), so a
+    /// passing run's JSON is small; failures and expected failures keep everything.
+    public func keepingEvidenceOfFailuresOnly() -> ConformanceReport {
+        var copy = self
+        for index in copy.checks.indices where [.pass, .skip].contains(copy.checks[index].status) {
+            let evidence = copy.checks[index].evidence
+            copy.checks[index].evidence.omittedExchanges =
+                evidence.omittedExchanges + evidence.exchanges.count + (evidence.failingExchange == nil ? 0 : 1)
+            copy.checks[index].evidence.exchanges = []
+            copy.checks[index].evidence.failingExchange = nil
+        }
+        return copy
+    }
+
     /// The report as pretty JSON with sorted keys.
     public func jsonText() throws -> String {
         let encoder = CyclesJSON.makeEncoder()
@@ -85,7 +116,9 @@ extension ConformanceReport.Summary {
             switch check.status {
             case .pass: pass += 1
             case .fail: fail += 1
-            case .skip: skip += 1
+            case .skip:
+                skip += 1
+                if check.level == .must { mustSkipped += 1 }
             case .expectedFail: expectedFail += 1
             }
         }

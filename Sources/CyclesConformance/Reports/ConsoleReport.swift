@@ -43,7 +43,24 @@ public enum ConsoleReport {
         lines.append(
             "Total: \(count(report.checks)) in \(report.durationMs) ms"
                 + (report.hasMustFailures ? " — MUST checks failed" : ""))
+        if report.verdict == .partial { lines.append(contentsOf: partialBanner(report)) }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The warning a partial run ends with: how many MUST checks were skipped, and why.
+    static func partialBanner(_ report: ConformanceReport) -> [String] {
+        let must = report.checks.filter { $0.level == .must }
+        let skipped = must.filter { $0.status == .skip }
+        var reasons: [String: Int] = [:]
+        for check in skipped { reasons[check.evidence.message ?? "no reason given", default: 0] += 1 }
+        var lines = [
+            "",
+            "!!! PARTIAL RUN — NOT A CONFORMANCE VERDICT: \(skipped.count) of \(must.count) MUST checks were skipped.",
+        ]
+        for (reason, count) in reasons.sorted(by: { $0.value > $1.value }) { lines.append("!!!   \(count) × \(reason)") }
+        lines.append("!!! Give the kit an operator key (--admin-key) so it can create fixtures, or pass --allow-partial")
+        lines.append("!!! to accept a partial run knowingly.")
+        return lines
     }
 
     /// Sent / received / expected / why, and the `curl` that reproduces the failing call.
@@ -57,8 +74,12 @@ public enum ConsoleReport {
             lines.append("sent: \(exchange.request)" + (exchange.requestBody.map { " \($0)" } ?? ""))
             lines.append("received: \(exchange.status) \(exchange.responseBody.prefix(600))")
             lines.append("reproduce: \(exchange.curl)")
+            lines.append(
+                "  (the curl reuses the check's fixtures: on our control API they are deleted after the run unless it "
+                    + "ran with --keep-fixtures)")
         }
         for note in evidence.notes { lines.append("note: \(note)") }
+        if let known = ConformanceCatalogue.check(id: check.id)?.descriptor.note { lines.append("known: \(known)") }
         return lines.joined(separator: "\n")
     }
 

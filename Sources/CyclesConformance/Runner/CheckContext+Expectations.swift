@@ -1,4 +1,5 @@
 public import CyclesProtocol
+import Foundation
 
 /// Assertions that turn into ``CheckFailure``s carrying the exchange, the expectation and the spec reference.
 extension CheckContext {
@@ -30,10 +31,25 @@ extension CheckContext {
                 "\(exchange.summary): \(exchange.body.prefix(400))", expected: "HTTP \(status) \(code.rawValue)",
                 spec: reference, exchange: exchange)
         }
+        try expectJSONContentType(exchange)
         let problems = WireShapes.errorResponse.violations(of: exchange.json ?? .null)
         try expect(
             problems.isEmpty, "error body is not a conformant ErrorResponse: \(problems.joined(separator: "; "))",
             expected: "error, message, request_id, trace_id", spec: "§2.6 ErrorResponse", exchange: exchange)
+    }
+
+    /// Fails unless the answer declares `Content-Type: application/json` (parameters such as `charset` allowed): every
+    /// response the spec defines, success and error, is `content: application/json`. Every ``expectError`` and
+    /// ``expectShape`` applies it, so a server whose answers are JSON in a `text/plain` wrapper fails the checks that
+    /// read them, not only SRV-WIRE-019.
+    public func expectJSONContentType(_ exchange: WireExchange, spec: String? = nil) throws {
+        let mediaType = exchange.header("Content-Type")?.split(separator: ";").first?
+            .trimmingCharacters(in: .whitespaces).lowercased()
+        try expect(
+            mediaType == "application/json",
+            "\(exchange.summary): Content-Type is \(exchange.header("Content-Type").map { "'\($0)'" } ?? "absent")",
+            expected: "Content-Type: application/json", spec: spec ?? "responses: content application/json",
+            exchange: exchange)
     }
 
     /// Fails unless the exchange is a 4xx/5xx whose code is one of `codes`.
@@ -46,6 +62,7 @@ extension CheckContext {
                 expected: "HTTP \(status) with one of \(codes.map(\.rawValue).joined(separator: ", "))",
                 spec: spec ?? descriptor.spec, exchange: exchange)
         }
+        try expectJSONContentType(exchange)
     }
 
     /// Fails unless the body follows `schema`.
@@ -55,6 +72,7 @@ extension CheckContext {
                 "\(exchange.summary): body is not JSON", expected: schema.name, spec: spec ?? descriptor.spec,
                 exchange: exchange)
         }
+        try expectJSONContentType(exchange)
         let problems = schema.violations(of: json)
         try expect(
             problems.isEmpty, "\(exchange.summary): \(problems.joined(separator: "; "))", expected: schema.name,

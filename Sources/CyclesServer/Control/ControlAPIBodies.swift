@@ -8,16 +8,33 @@ struct NamespaceCreatedBody: Codable, Sendable {
     var namespace: String
 }
 
-/// `GET /__cycles/clock` answer and `PUT /__cycles/clock` body.
-struct ClockBody: Codable, Sendable {
+/// `GET /__cycles/clock` answer, `PUT /__cycles/clock` body, and the `clock` of `GET /__cycles/state` (one shape,
+/// so the state dump names its clock fields exactly as the clock endpoint and the README do).
+public struct ClockBody: Codable, Sendable, Hashable {
     /// `real`, `frozen` or `offset`.
-    var mode: String
+    public var mode: String
     /// For `frozen`: the instant the clock stands at (epoch ms).
-    var atMs: Int64?
+    public var atMs: Int64?
     /// For `offset`: milliseconds added to the wall clock.
-    var offsetMs: Int64?
+    public var offsetMs: Int64?
     /// The namespace's current time (answers only).
-    var nowMs: Int64?
+    public var nowMs: Int64?
+
+    init(mode: String, atMs: Int64? = nil, offsetMs: Int64? = nil, nowMs: Int64? = nil) {
+        self.mode = mode
+        self.atMs = atMs
+        self.offsetMs = offsetMs
+        self.nowMs = nowMs
+    }
+
+    /// The answer for a namespace clock snapshot.
+    init(_ clock: NamespaceClock) {
+        switch clock.mode {
+        case .real: self.init(mode: "real", nowMs: clock.nowMs)
+        case .frozen(let atMs): self.init(mode: "frozen", atMs: atMs, nowMs: clock.nowMs)
+        case .offset(let ms): self.init(mode: "offset", offsetMs: ms, nowMs: clock.nowMs)
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case mode

@@ -4,12 +4,7 @@ import CyclesProtocol
 extension MockControlRoutes {
     /// The clock answer for a namespace.
     func clockBody(namespace: String) async throws -> ClockBody {
-        let clock = ledger.clock(namespace: namespace)
-        switch clock.mode {
-        case .real: return ClockBody(mode: "real", nowMs: clock.nowMs)
-        case .frozen(let atMs): return ClockBody(mode: "frozen", atMs: atMs, nowMs: clock.nowMs)
-        case .offset(let ms): return ClockBody(mode: "offset", offsetMs: ms, nowMs: clock.nowMs)
-        }
+        ClockBody(ledger.clock(namespace: namespace))
     }
 
     /// Maps any other failure to the control API's answer (`LedgerError`s are answered as they are).

@@ -117,11 +117,18 @@ public struct HTTPExchange: Sendable {
         do {
             buffer = try await request.body.collect(upTo: maximumBodySize)
         } catch {
-            throw LedgerError.invalid("request body is larger than \(maximumBodySize) bytes")
+            // 413 is HTTP's answer to an oversize body; the protocol has no code of its own for it, so the body
+            // carries INVALID_REQUEST (the client must change the request) in the usual ErrorResponse.
+            throw LedgerError(
+                .invalidRequest, "request body is larger than the \(maximumBodySize)-byte limit", httpStatus: 413)
         }
         let value: JSONValue
         do {
             value = try JSONValueParser.parse(Array(buffer.readableBytesView))
+        } catch is JSONValueParser.TooDeep {
+            throw LedgerError.invalid(
+                "request body nests objects/arrays deeper than \(JSONValueParser.maximumDepth) levels (metadata included); "
+                    + "the server refuses deeper JSON")
         } catch {
             throw LedgerError.invalid("request body is not valid JSON")
         }

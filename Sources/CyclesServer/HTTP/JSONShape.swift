@@ -20,11 +20,11 @@ indirect enum JSONShape: Sendable {
         switch self {
         case .string(let minimum, let maximum):
             guard let text = value.stringValue else { throw LedgerError.invalid("\(name) must be a string") }
-            guard text.count >= minimum else {
+            guard text.schemaLength >= minimum else {
                 throw LedgerError.invalid(
                     minimum == 1 ? "\(name) must not be empty" : "\(name) must be at least \(minimum) characters")
             }
-            guard text.count <= maximum else { throw LedgerError.invalid("\(name) must be at most \(maximum) characters") }
+            guard text.schemaLength <= maximum else { throw LedgerError.invalid("\(name) must be at most \(maximum) characters") }
         case .integer(let minimum, let maximum):
             guard let number = value.integerValue else {
                 if case .double = value {

@@ -9,10 +9,15 @@ import CyclesProtocol
 /// caps nesting depth so a hostile body cannot exhaust the stack.
 struct JSONValueParser {
     struct Failure: Error {}
+    /// The body nests objects and arrays deeper than ``maximumDepth``.
+    struct TooDeep: Error {}
+
+    /// The deepest nesting of objects and arrays a body may have (the top-level object is level 1), free-form
+    /// `metadata` included. Deeper bodies are refused with a 400 that says so, never parsed recursively.
+    static let maximumDepth = 64
 
     private let bytes: [UInt8]
     private var index = 0
-    private let maximumDepth = 64
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 
@@ -40,10 +45,14 @@ struct JSONValueParser {
     }
 
     private mutating func value(depth: Int) throws -> JSONValue {
-        guard depth < maximumDepth, index < bytes.count else { throw Failure() }
+        guard index < bytes.count else { throw Failure() }
         switch bytes[index] {
-        case UInt8(ascii: "{"): return try object(depth: depth)
-        case UInt8(ascii: "["): return try array(depth: depth)
+        case UInt8(ascii: "{"):
+            guard depth < Self.maximumDepth else { throw TooDeep() }
+            return try object(depth: depth)
+        case UInt8(ascii: "["):
+            guard depth < Self.maximumDepth else { throw TooDeep() }
+            return try array(depth: depth)
         case UInt8(ascii: "\""): return .string(try string())
         case UInt8(ascii: "t"):
             try expect("true")

@@ -5,6 +5,12 @@ import NIOCore
 import ServiceLifecycle
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The Cycles reference server: the runtime API over HTTP (Hummingbird 2) on top of a `Ledger`, startable in-process
 /// with one call and stoppable gracefully.
 public final class ReferenceServer: Sendable {
@@ -46,6 +52,9 @@ public final class ReferenceServer: Sendable {
 
         let exchange = HTTPExchange(ledger: ledger, maximumBodySize: configuration.maximumBodySize)
         let router = Router()
+        // Every request (method and path, never headers, so keys stay out of logs) at `info`: `--log-level info`
+        // shows the traffic. Added only when it would log, so the default `warning` costs the hot path nothing.
+        if configuration.logLevel <= .info { router.add(middleware: LogRequestsMiddleware(.info)) }
         router.add(middleware: ProtocolErrorMiddleware(exchange: exchange))
         // Mock controls: the `/__cycles` routes, and fault injection + journal around the runtime routes.
         MockControlRoutes.register(on: router, ledger: ledger, controls: MockControls(hooks: MockLedgerHooks(ledger: ledger)))
@@ -75,8 +84,16 @@ public final class ReferenceServer: Sendable {
             await serviceGroup.triggerGracefulShutdown()
             _ = await runTask.result
             try? ledger.close()
-            if case .failure(let error) = await runTask.result { throw error }
-            throw ServerStartError(message: "the server did not bind \(configuration.host):\(configuration.port)")
+            let address = "\(configuration.host):\(configuration.port)"
+            if case .failure(let error) = await runTask.result {
+                if let io = error as? IOError, io.errnoCode == EADDRINUSE {
+                    throw ServerStartError(
+                        message: "cannot listen on \(address): the port is already in use (another `cycles serve`?); "
+                            + "stop it, or choose another port with --port (--port 0 picks a free one)")
+                }
+                throw ServerStartError(message: "cannot listen on \(address): \(error)")
+            }
+            throw ServerStartError(message: "the server did not bind \(address)")
         }
         let interval = configuration.sweepInterval
         let sweepLogger = logger

@@ -98,7 +98,7 @@ public enum RuntimeRoutes {
         guard let id = context.parameters.get("reservation_id"), !id.isEmpty else {
             throw LedgerError.invalid("reservation_id is required")
         }
-        guard id.count <= ProtocolLimits.reservationIDMaxLength else {
+        guard id.schemaLength <= ProtocolLimits.reservationIDMaxLength else {
             throw LedgerError.invalid("reservation_id must be at most 128 characters")
         }
         return ReservationID(id)

@@ -73,8 +73,12 @@ extension Ledger {
                     .overdraftLimitExceeded, "Scope \(budget.scopePath) is over its limit; new reservations are blocked",
                     tenant: tenant))
         }
-        // DEBT_OUTSTANDING only when the scope allows no overdraft (protocol.md §16.7, as the reference server);
-        // with 0 < debt ≤ limit the remaining check below decides.
+        // DEBT_OUTSTANDING only when the scope allows no overdraft. The Balance prose says "when debt > 0, new
+        // reservations MUST be rejected with DEBT_OUTSTANDING (unless explicitly allowed by policy)"; the reason-code
+        // definition says "debt > 0 and overdraft_limit == 0 (no policy permits further debt accrual)". Read together,
+        // a positive overdraft_limit *is* the policy that allows it, so only the second reading satisfies both texts
+        // (and it is the reference server's, protocol.md §16.7). With 0 < debt ≤ limit the remaining check below
+        // decides. The kit (SRV-ERR-021, SRV-ERR-039) also accepts the stricter prose-only reading.
         for budget in budgets where budget.debt > 0 && budget.overdraftLimit == 0 {
             return Denial(
                 reason: .debtOutstanding,

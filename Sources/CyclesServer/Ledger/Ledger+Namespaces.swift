@@ -210,7 +210,7 @@ extension Ledger {
                     createdAtMs: row["created_at_ms"], expiresAtMs: row["expires_at_ms"])
             }
             return LedgerState(
-                namespace: namespace, clockMode: clock.mode.name, nowMs: clock.nowMs, tenants: tenants,
+                namespace: namespace, clock: ClockBody(clock), tenants: tenants,
                 budgets: budgets, reservations: reservations, idempotency: idempotency)
         }
     }

@@ -24,7 +24,7 @@ extension Ledger {
         binding.limit = 0
         binding.cursor = nil
         let fingerprint = try PageCursor.fingerprint(binding)
-        let offset = try PageCursor.decode(query.cursor, fingerprint: fingerprint)
+        let after = try PageCursor.decode(query.cursor, fingerprint: fingerprint)
         try await sweepExpired(namespace: identity.namespace)
         let required = filters.compactMap { level, value in value.map { "\(level.rawValue):\($0.lowercased())" } }
         let tenant = identity.tenantID
@@ -38,12 +38,18 @@ extension Ledger {
             let segments = Set(budget.scopePath.split(separator: "/").map(String.init))
             return required.allSatisfy(segments.contains)
         }
-        let page = Array(matching.dropFirst(offset).prefix(query.limit))
-        let more = offset + page.count < matching.count
+        // Keyset: rows are in (scope_path, unit) order, so the next page starts strictly after the cursor's pair.
+        let remainder = matching.drop { budget in
+            guard let after, case .text(let path) = after.sortValue else { return false }
+            return (budget.scopePath, budget.unit.rawValue) <= (path, after.tieBreak)
+        }
+        let page = Array(remainder.prefix(query.limit))
+        let more = remainder.count > page.count
+        let next = page.last.map {
+            PageCursor(fingerprint: fingerprint, sortValue: .text($0.scopePath), tieBreak: $0.unit.rawValue)
+        }
         return BalanceResponse(
-            balances: page.map(\.balance),
-            nextCursor: more ? PageCursor(fingerprint: fingerprint, offset: offset + page.count).encoded : nil,
-            hasMore: more)
+            balances: page.map(\.balance), nextCursor: more ? next?.encoded : nil, hasMore: more)
     }
 
     /// `GET /v1/reservations`. Under an API key `tenant` is validation-only; under the admin key it is a required
@@ -76,7 +82,7 @@ extension Ledger {
             if let from, let to, from > to { throw LedgerError.invalid("\(name): the lower bound is after the upper bound") }
         }
         let fingerprint = try PageCursor.fingerprint(query.binding)
-        let offset = try PageCursor.decode(query.cursor, fingerprint: fingerprint)
+        let after = try PageCursor.decode(query.cursor, fingerprint: fingerprint)
         if let namespace = try await pool.read({ db in
             try String.fetchOne(db, sql: "SELECT namespace FROM tenant WHERE tenant_id = ?", arguments: [tenant])
         }) {
@@ -117,17 +123,30 @@ extension Ledger {
             case .expiresAtMs: "expires_at_ms"
             }
         let direction = query.ascending ? "ASC" : "DESC"
+        if let after {
+            // Keyset pagination on (sort key, reservation_id): the next page starts strictly after the last row the
+            // previous page returned, so rows created, finalized or expired in between neither repeat nor get skipped.
+            clauses.append("(\(column), reservation_id) \(query.ascending ? ">" : "<") (?, ?)")
+            switch after.sortValue {
+            case .integer(let number): arguments.append(number.databaseValue)
+            case .text(let text): arguments.append(text.databaseValue)
+            }
+            arguments.append(after.tieBreak.databaseValue)
+        }
         arguments.append((query.limit + 1).databaseValue)
-        arguments.append(offset.databaseValue)
         let sql = """
             SELECT * FROM reservation WHERE \(clauses.joined(separator: " AND "))
-            ORDER BY \(column) \(direction), reservation_id \(direction) LIMIT ? OFFSET ?
+            ORDER BY \(column) \(direction), reservation_id \(direction) LIMIT ?
             """
         let values = arguments
         let records = try await pool.read { db in
             try Row.fetchAll(db, sql: sql, arguments: StatementArguments(values)).map(ReservationRecord.init(row:))
         }
         let more = records.count > query.limit
+        let next = records.prefix(query.limit).last.map { last in
+            PageCursor(
+                fingerprint: fingerprint, sortValue: last.sortValue(query.sortBy), tieBreak: last.reservationID.rawValue)
+        }
         let page = records.prefix(query.limit).map {
             $0.detail(
                 includeMetadata: query.include.contains("metadata"),
@@ -135,7 +154,7 @@ extension Ledger {
         }
         return ReservationListResponse(
             reservations: Array(page),
-            nextCursor: more ? PageCursor(fingerprint: fingerprint, offset: offset + query.limit).encoded : nil,
+            nextCursor: more ? next?.encoded : nil,
             hasMore: more)
     }
 
@@ -157,5 +176,20 @@ extension Ledger {
             throw LedgerError(.reservationExpired, "Reservation \(id.rawValue) has expired", tenant: record.tenantID)
         }
         return record.detail()
+    }
+}
+
+extension ReservationRecord {
+    /// The value of the column `GET /v1/reservations` sorts by, as stored (the keyset cursor's sort key).
+    func sortValue(_ field: ReservationFilter.SortField) -> PageCursor.Value {
+        switch field {
+        case .reservationID: .text(reservationID.rawValue)
+        case .tenant: .text(tenantID)
+        case .scopePath: .text(scopePath)
+        case .status: .text(status.rawValue)
+        case .reserved: .integer(amount)
+        case .createdAtMs: .integer(createdAtMs)
+        case .expiresAtMs: .integer(expiresAtMs)
+        }
     }
 }

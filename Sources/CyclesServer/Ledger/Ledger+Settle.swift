@@ -97,7 +97,7 @@ extension Ledger {
     {
         try Self.validate(reservationID: id.rawValue)
         try Self.validate(key: request.idempotencyKey)
-        if let reason = request.reason, reason.count > ProtocolLimits.releaseReasonMaxLength {
+        if let reason = request.reason, reason.schemaLength > ProtocolLimits.releaseReasonMaxLength {
             throw LedgerError.invalid("reason must be at most 256 characters")
         }
         let hash = try Self.requestHash(request)

@@ -4,7 +4,7 @@ import CyclesProtocol
 /// callers. (The HTTP layer additionally rejects unknown fields, wrong JSON types and malformed JSON.)
 extension Ledger {
     static func validate(key: IdempotencyKey, field: String = "idempotency_key") throws {
-        let length = key.rawValue.count
+        let length = key.rawValue.schemaLength
         guard length >= 1, length <= ProtocolLimits.idempotencyKeyMaxLength else {
             throw LedgerError.invalid("\(field) must be 1-\(ProtocolLimits.idempotencyKeyMaxLength) characters")
         }
@@ -13,7 +13,7 @@ extension Ledger {
     static func validate(subject: Subject) throws {
         for level in ScopeLevel.allCases {
             guard let value = subject[level] else { continue }
-            guard value.count <= ProtocolLimits.subjectFieldMaxLength else {
+            guard value.schemaLength <= ProtocolLimits.subjectFieldMaxLength else {
                 throw LedgerError.invalid("subject.\(level.rawValue) must be at most 128 characters")
             }
             // The spec says values SHOULD match ^[a-zA-Z0-9_.-]+$ and servers MAY reject others; we do (as the
@@ -30,24 +30,24 @@ extension Ledger {
             guard dimensions.count <= ProtocolLimits.dimensionsMaxCount else {
                 throw LedgerError.invalid("subject.dimensions must have at most 16 entries")
             }
-            for (name, value) in dimensions where value.count > ProtocolLimits.dimensionValueMaxLength {
+            for (name, value) in dimensions where value.schemaLength > ProtocolLimits.dimensionValueMaxLength {
                 throw LedgerError.invalid("subject.dimensions.\(name) must be at most 256 characters")
             }
         }
     }
 
     static func validate(action: Action) throws {
-        guard !action.kind.isEmpty, action.kind.count <= ProtocolLimits.actionKindMaxLength else {
+        guard !action.kind.isEmpty, action.kind.schemaLength <= ProtocolLimits.actionKindMaxLength else {
             throw LedgerError.invalid("action.kind must be 1-64 characters")
         }
-        guard !action.name.isEmpty, action.name.count <= ProtocolLimits.actionNameMaxLength else {
+        guard !action.name.isEmpty, action.name.schemaLength <= ProtocolLimits.actionNameMaxLength else {
             throw LedgerError.invalid("action.name must be 1-256 characters")
         }
         if let tags = action.tags {
             guard tags.count <= ProtocolLimits.actionTagsMaxCount else {
                 throw LedgerError.invalid("action.tags must have at most 10 items")
             }
-            for (index, tag) in tags.enumerated() where tag.count > ProtocolLimits.actionTagMaxLength {
+            for (index, tag) in tags.enumerated() where tag.schemaLength > ProtocolLimits.actionTagMaxLength {
                 throw LedgerError.invalid("action.tags[\(index)] must be at most 64 characters")
             }
         }
@@ -77,7 +77,7 @@ extension Ledger {
         ] {
             if let value, value < 0 { throw LedgerError.invalid("metrics.\(name) must not be negative") }
         }
-        if let version = metrics.modelVersion, version.count > ProtocolLimits.modelVersionMaxLength {
+        if let version = metrics.modelVersion, version.schemaLength > ProtocolLimits.modelVersionMaxLength {
             throw LedgerError.invalid("metrics.model_version must be at most 128 characters")
         }
     }
@@ -92,7 +92,7 @@ extension Ledger {
     }
 
     static func validate(reservationID: String) throws {
-        guard !reservationID.isEmpty, reservationID.count <= ProtocolLimits.reservationIDMaxLength else {
+        guard !reservationID.isEmpty, reservationID.schemaLength <= ProtocolLimits.reservationIDMaxLength else {
             throw LedgerError.invalid("reservation_id must be 1-128 characters")
         }
     }

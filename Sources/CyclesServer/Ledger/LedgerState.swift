@@ -134,10 +134,8 @@ public struct LedgerState: Codable, Sendable, Hashable {
 
     /// The namespace.
     public var namespace: String
-    /// Its clock mode (`real`, `frozen`, `offset`).
-    public var clockMode: String
-    /// Its clock now.
-    public var nowMs: Int64
+    /// Its clock, exactly as `GET /__cycles/clock` answers it (`mode`, `now_ms`, `at_ms`, `offset_ms`).
+    public var clock: ClockBody
     /// Tenants.
     public var tenants: [Tenant]
     /// Budgets, by (tenant, scope_path, unit).
@@ -149,8 +147,7 @@ public struct LedgerState: Codable, Sendable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case namespace
-        case clockMode = "clock_mode"
-        case nowMs = "now_ms"
+        case clock
         case tenants, budgets, reservations, idempotency
     }
 }

@@ -117,6 +117,16 @@ let package = Package(
         .executableTarget(
             name: "ErrorHandlingExample", dependencies: ["Cycles"], path: "Examples/ErrorHandling",
             swiftSettings: strictSettings),
+        // The `cycles` executable's own logic (build info, `--version`); links the executable module for testing.
+        .testTarget(
+            name: "CyclesCommandTests",
+            dependencies: [
+                "cycles",
+                "CyclesProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "CyclesProtocolTests",
             dependencies: ["CyclesProtocol"],

@@ -87,9 +87,15 @@ if grep -q 'not found' <<<"$ldd_output"; then
     echo "the binary needs a library this machine lacks" >&2
     exit 1
 fi
-# The Debian packages that own each library the binary loads: what a user must have installed.
-packages=$(awk '/=>/ {print $3}' <<<"$ldd_output" | xargs -r realpath | xargs -r dpkg -S 2>/dev/null \
-    | cut -d: -f1 | sort -u | tr '\n' ' ' | sed 's/ $//')
+# The Debian packages that own each library the binary loads: what a user must have installed. dpkg records
+# some files under /lib and others under /usr/lib (merged /usr), so ask for the path ldd printed, then the
+# resolved one.
+owning_package() {
+    { dpkg -S "$1" 2>/dev/null || dpkg -S "$(realpath "$1")" 2>/dev/null || echo "unknown-package-for-$1:"; } \
+        | head -1 | cut -d: -f1
+}
+packages=$(for library in $(awk '/=>/ {print $3}' <<<"$ldd_output"); do owning_package "$library"; done \
+    | sort -u | tr '\n' ' ' | sed 's/ $//')
 
 cat >"dist/$name/README.txt" <<EOF
 $version_line

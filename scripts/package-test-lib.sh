@@ -6,7 +6,7 @@
 # command writes its reports, as the command sees it; HOST_DIR_OF_RESULTS is the same directory seen from here.
 # Steps: --version; `cycles serve --port 0` (with --mock when this build's `serve --help` offers it); GET /health;
 # one reserve and its commit over HTTP; then `cycles conformance server` against that server, which must exit 0
-# (no MUST check failed). Prints one summary line per step and sets CONFORMANCE_SUMMARY.
+# (no MUST check failed; every level runs). Prints one summary line per step and sets CONFORMANCE_SUMMARY.
 
 demo_api_key=cyc_test_demo_0123456789abcdef0123456789
 test_admin_key=package-test-admin-key
@@ -55,7 +55,7 @@ exercise_cycles() {
         -d '{"idempotency_key":"package-test-reserve-1","subject":{"tenant":"demo","agent":"assistant"},
              "action":{"kind":"llm.completion","name":"package-test"},
              "estimate":{"unit":"USD_MICROCENTS","amount":5000},"ttl_ms":60000}')
-    echo "$reserve"
+    grep -o '"decision":"[A-Z_]*"\|"reservation_id":"[^"]*"' <<<"$reserve" | tr '\n' ' '; echo
     grep -q '"decision":"ALLOW"' <<<"$reserve" || { echo "the reserve was not allowed" >&2; return 1; }
     reservation_id=$(grep -o '"reservation_id":"[^"]*"' <<<"$reserve" | cut -d'"' -f4)
     [ -n "$reservation_id" ] || { echo "no reservation_id in the reserve answer" >&2; return 1; }
@@ -63,13 +63,13 @@ exercise_cycles() {
     commit=$(curl -sS --fail-with-body "$url/v1/reservations/$reservation_id/commit" \
         -H "X-Cycles-API-Key: $demo_api_key" -H 'Content-Type: application/json' \
         -d '{"idempotency_key":"package-test-commit-1","actual":{"unit":"USD_MICROCENTS","amount":4200}}')
-    echo "$commit"
+    grep -o '"status":"[A-Z_]*"\|"charged":{[^}]*}\|"released":{[^}]*}' <<<"$commit" | tr '\n' ' '; echo
     grep -q '"status":"COMMITTED"' <<<"$commit" || { echo "the commit did not settle" >&2; return 1; }
 
     echo "-- cycles conformance server --url $url"
     started_ms=$(now_ms)
     if ! "${cycles[@]}" conformance server --url "$url" --api-key "$demo_api_key" --admin-key "$test_admin_key" \
-        --junit "$result_dir/conformance.xml" --json "$result_dir/conformance.json" \
+        --profile all --junit "$result_dir/conformance.xml" --json "$result_dir/conformance.json" \
         >"$host_result_dir/conformance.txt" 2>&1; then
         cat "$host_result_dir/conformance.txt" >&2
         echo "cycles conformance server failed" >&2

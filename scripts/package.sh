@@ -21,6 +21,8 @@ if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
 step() { printf '\n== %s\n' "$*"; }
 seconds_since() { echo $(( $(date +%s) - $1 )); }
 
+package_start=$(date +%s)
+
 # --- The commit to stamp ------------------------------------------------------------------------------------
 commit=${CYCLES_COMMIT:-}
 if [ -z "$commit" ] && git rev-parse --git-dir >/dev/null 2>&1; then
@@ -152,4 +154,5 @@ $(sed 's/^/    /' <<<"$ldd_output")
 tarball:        dist/$name.tar.gz — $(mib "$(stat -c %s "dist/$name.tar.gz")")
 sha256:         $(cut -d' ' -f1 "dist/$name.tar.gz.sha256")
 wheel:          $wheel — $(mib "$(stat -c %s "$wheel")")
+total:          $(seconds_since "$package_start")s
 EOF

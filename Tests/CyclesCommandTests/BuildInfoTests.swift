@@ -14,6 +14,9 @@ struct BuildInfoTests {
 
     @Test("An unstamped build says the commit is unknown instead of guessing")
     func unstampedCommitReadsUnknown() {
+        // Test builds are never stamped: only scripts/package.sh writes the commit file, and it deletes it after
+        // its release build. A leftover file would make every later build claim a commit it may not be.
+        #expect(BuildInfo.current.commit == nil)
         let info = BuildInfo(version: "1.2.3", commit: nil, protocolVersion: "0.1.25")
         #expect(info.versionLine == "cycles 1.2.3 (commit unknown, protocol 0.1.25)")
     }

@@ -77,7 +77,7 @@ exercise_cycles() {
     fi
     local conformance_ms=$(( $(now_ms) - started_ms ))
     tail -n 12 "$host_result_dir/conformance.txt"
-    CONFORMANCE_SUMMARY="$(conformance_counts "$host_result_dir/conformance.json") in $(( conformance_ms / 1000 )) s"
+    CONFORMANCE_SUMMARY="$(conformance_counts "$host_result_dir/conformance.json") in ${conformance_ms} ms"
     echo "conformance: $CONFORMANCE_SUMMARY"
 
     stop_server

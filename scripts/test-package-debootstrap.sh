@@ -48,7 +48,9 @@ echo "root: $(du -sh "$root" | cut -f1)"
 
 mount -t proc proc "$root/proc"
 mkdir -p "$root/dev/shm" && mount -t tmpfs tmpfs "$root/dev/shm"
-trap 'stop_server' EXIT
+name=$(basename "$tarball" .tar.gz)
+# Keep the cached root at its installed size: drop the unpacked binary and the tarball copy, keep the reports.
+trap 'stop_server; rm -rf "$root/opt/$name" "$root/tmp/package-test/$name.tar.gz"' EXIT
 
 # No Swift anywhere in the root: the binary must carry its runtime.
 if chroot "$root" sh -c 'ls /opt/swift /usr/lib/swift /usr/lib/x86_64-linux-gnu/libswiftCore.so 2>/dev/null' | grep -q .; then
@@ -57,7 +59,6 @@ if chroot "$root" sh -c 'ls /opt/swift /usr/lib/swift /usr/lib/x86_64-linux-gnu/
 fi
 
 echo "-- unpack $(basename "$tarball") inside the root"
-name=$(basename "$tarball" .tar.gz)
 rm -rf "$root/opt/$name" "$root/tmp/package-test"
 mkdir -p "$root/tmp/package-test"
 cp "$tarball" "$root/tmp/package-test/"

@@ -11,7 +11,10 @@
 # `swift test`: run it after scripts/package.sh. The first run downloads ~40 MB and takes a few minutes; later
 # runs reuse the root.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+self=$(realpath "$0")
+# An artifact path given relative to where the script was started from.
+if [ $# -gt 0 ]; then set -- "$(realpath "$1")"; fi
+cd "$(dirname "$self")/.."
 source scripts/package-test-lib.sh
 
 # What a user must have installed (scripts/package.sh derives the same list from ldd; the check below fails if
@@ -24,7 +27,7 @@ tarball=${1:-$(ls -t dist/cycles-*-linux-x86_64.tar.gz 2>/dev/null | head -1)}
 
 # Run in a private mount namespace: /proc and /dev/shm mounted into the root vanish when the test ends.
 if [ -z "${CYCLES_PACKAGE_TEST_IN_NAMESPACE:-}" ]; then
-    exec env CYCLES_PACKAGE_TEST_IN_NAMESPACE=1 unshare --mount --propagation private "$0" "$tarball"
+    exec env CYCLES_PACKAGE_TEST_IN_NAMESPACE=1 unshare --mount --propagation private "$self" "$tarball"
 fi
 
 test_start=$(date +%s)

@@ -6,7 +6,10 @@
 # for /health, a reserve and a commit, and certifies it with `cycles conformance server` from the same venv.
 # Not part of `swift test`: run it after scripts/package.sh.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+self=$(realpath "$0")
+# An artifact path given relative to where the script was started from.
+if [ $# -gt 0 ]; then set -- "$(realpath "$1")"; fi
+cd "$(dirname "$self")/.."
 source scripts/package-test-lib.sh
 
 wheel=${1:-$(ls -t dist/cycles_mock-*.whl 2>/dev/null | head -1)}

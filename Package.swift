@@ -127,6 +127,16 @@ let package = Package(
         .executableTarget(
             name: "ReadmeMockQuickstart", dependencies: ["Cycles", "CyclesTesting"],
             path: "Examples/Readme/MockQuickstart"),
+        // The `cycles` executable's own logic (build info, `--version`); links the executable module for testing.
+        .testTarget(
+            name: "CyclesCommandTests",
+            dependencies: [
+                "cycles",
+                "CyclesProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "CyclesProtocolTests",
             dependencies: ["CyclesProtocol"],

@@ -6,5 +6,6 @@ struct CyclesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cycles",
         abstract: "Budget enforcement for AI agents: a Cycles reference server and tools.",
+        version: BuildInfo.current.versionLine,
         subcommands: [ServeCommand.self, BenchCommand.self, ConformanceCommand.self])
 }

@@ -8,8 +8,10 @@ extension ClientScenarioCatalogue {
     /// unexpected commit answer must be handled as *ambiguous* — never as a failure that releases or re-keys.
     static let compatibility: [ClientScenario] = [
         ClientScenario(
-            "SDK-FWD-001", .must, "Additive fields in a reserve answer are ignored: the helper completes and commits once",
-            spec: "cycles-protocol-v0 versioning (new fields are additive)",
+            // SHOULD, not MUST: the spec's evolution rule ("new fields are additive") pulls one way, the schema's
+            // `additionalProperties: false` and "only a schema-valid create counts as success" the other.
+            "SDK-FWD-001", .should, "Additive fields in a reserve answer are ignored: the helper completes and commits once",
+            spec: "cycles-protocol-v0 versioning (new fields are additive) vs ReservationCreateResponse additionalProperties: false",
             rewrites: [.setting(["x_future_hint": ["tier": "gold", "ratio": 2]], on: .reserve)], steps: [guardedStep()]
         ) { evidence in
             try evidence.expectOK()

@@ -24,7 +24,7 @@ struct ConformanceClientCommand: AsyncParsableCommand {
     @Option(
         parsing: .upToNextOption,
         help: "The driver command and its arguments, e.g. --driver python3 Conformance/drivers/python/driver.py")
-    var driver: [String]
+    var driver: [String] = []
 
     @Option(help: "A name for the SDK in reports (default: the driver's file name).")
     var name: String?

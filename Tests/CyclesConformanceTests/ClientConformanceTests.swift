@@ -21,7 +21,15 @@ struct ClientConformanceTests {
     }
 
     /// Makes (once) the pinned venv with `runcycles` and returns its interpreter; fails loudly if it cannot.
-    static func pythonInterpreter() throws -> String {
+    static func pythonInterpreter() async throws -> String {
+        // The script may take minutes the first time (pip); it runs on a Dispatch thread so the cooperative pool,
+        // which the in-process servers of other suites need, is never blocked.
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try makePythonInterpreter() }) }
+        }
+    }
+
+    private static func makePythonInterpreter() throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [root.appendingPathComponent("scripts/python-sdk.sh").path]
@@ -55,7 +63,11 @@ struct ClientConformanceTests {
     @Test("Every client scenario passes against the Swift driver")
     func swiftDriverPassesEverything() async throws {
         let host = try await ClientConformanceHost.start()
-        let runner = ClientConformanceRunner(host: host, driver: [try Self.swiftDriverPath()], driverName: "swift")
+        // Generous request timeouts (ms): `swift test` runs other suites at once on a small machine, and a starved
+        // in-process server must look slow, not absent. No scenario is judged by a client-side timeout.
+        let runner = ClientConformanceRunner(
+            host: host, driver: [try Self.swiftDriverPath()], driverName: "swift",
+            extraEnvironment: ["CYCLES_CONNECT_TIMEOUT": "10000", "CYCLES_READ_TIMEOUT": "30000"])
         let report = await runner.run(ClientScenarioCatalogue.all)
         await host.stop()
         #expect(report.checks.count == ClientScenarioCatalogue.all.count)
@@ -66,7 +78,7 @@ struct ClientConformanceTests {
 
     @Test("The Python runcycles driver passes every scenario or fails exactly the listed ones, each with a reason")
     func pythonDriverMatchesItsExpectedFailures() async throws {
-        let python = try Self.pythonInterpreter()
+        let python = try await Self.pythonInterpreter()
         let listPath = Self.root.appendingPathComponent("Conformance/drivers/python/expected-failures.txt").path
         let expected = ExpectedFailures(parsing: try String(contentsOfFile: listPath, encoding: .utf8))
         #expect(expected.unknownIDs(in: ClientScenarioCatalogue.descriptors).isEmpty)
@@ -75,7 +87,9 @@ struct ClientConformanceTests {
         let runner = ClientConformanceRunner(
             host: host,
             driver: [python, Self.root.appendingPathComponent("Conformance/drivers/python/driver.py").path],
-            driverName: "python", expectedFailures: expected)
+            driverName: "python", expectedFailures: expected,
+            // The same generous timeouts as the Swift run; runcycles reads them in seconds.
+            extraEnvironment: ["CYCLES_CONNECT_TIMEOUT": "10", "CYCLES_READ_TIMEOUT": "30"])
         let report = await runner.run(ClientScenarioCatalogue.all)
         await host.stop()
         #expect(report.summary.fail == 0, Comment(rawValue: Self.failures(report)))
@@ -87,7 +101,7 @@ struct ClientConformanceTests {
 
     @Test("A driver that releases after a failed commit and retries with a new key fails the recovery scenarios")
     func defectiveDriverIsCaught() async throws {
-        let python = try Self.pythonInterpreter()
+        let python = try await Self.pythonInterpreter()
         let host = try await ClientConformanceHost.start()
         let runner = ClientConformanceRunner(
             host: host,
@@ -114,4 +128,33 @@ struct ClientConformanceTests {
 struct DriverSetupError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
+}
+
+@Suite("Client conformance reports")
+struct ClientConformanceReportTests {
+    @Test("The SDK × scenario table shows pass, the failure message, and an expected failure's written reason")
+    func matrixShowsReasons() throws {
+        let scenarios = ClientScenarioCatalogue.select(only: ["SDK-LIFE-001", "SDK-LIFE-002", "SDK-HDR-004"])
+        let results = [
+            CheckResult(descriptor: scenarios[0].descriptor, status: .pass, durationMs: 1, evidence: CheckEvidence()),
+            CheckResult(
+                descriptor: scenarios[1].descriptor, status: .fail, durationMs: 1,
+                evidence: CheckEvidence(message: "2 commit request(s) arrived")),
+            CheckResult(
+                descriptor: scenarios[2].descriptor, status: .expectedFail, durationMs: 1,
+                evidence: CheckEvidence(message: "trace ids sent: none", notes: ["expected failure: sends no trace | id"])),
+        ]
+        let report = ConformanceReport(
+            target: "t", profile: .all, provisioner: "in-process mock", seed: 0, startedAtMs: 0, durationMs: 3,
+            checks: results)
+        let table = ClientConformanceMatrix.markdown([(sdk: "Example SDK", report: report)])
+        let rows = table.split(separator: "\n").map(String.init)
+        #expect(rows[0].hasSuffix("| Example SDK |"))
+        #expect(rows.contains { $0.hasPrefix("| SDK-LIFE-001 |") && $0.hasSuffix("| pass |") })
+        #expect(rows.contains { $0.hasPrefix("| SDK-LIFE-002 |") && $0.contains("**FAIL**: 2 commit request(s) arrived") })
+        // The reason comes from the expected-failures comment, with Markdown's cell separator escaped.
+        #expect(rows.contains { $0.hasPrefix("| SDK-HDR-004 |") && $0.contains("expected fail: sends no trace \\| id") })
+        // Scenarios the report did not run are shown as not run.
+        #expect(rows.contains { $0.hasPrefix("| SDK-REC-001 |") && $0.hasSuffix("| — |") })
+    }
 }

@@ -4,6 +4,9 @@ import Synchronization
 /// Runs a driver program once: environment, the scenario id as its last argument, the input on standard
 /// input; collects standard output and standard error, and kills it when it overruns `timeout`.
 struct DriverProcess: Sendable {
+    /// Serializes process launches (see `run`).
+    private static let launchLock = Mutex(())
+
     /// The command: executable and its leading arguments (`python3 driver.py`). A bare name is looked up on PATH.
     var command: [String]
     /// How long one run may take.
@@ -41,7 +44,9 @@ struct DriverProcess: Sendable {
         }
         // A driver that exits without reading its input would otherwise kill the kit with SIGPIPE on the write.
         signal(SIGPIPE, SIG_IGN)
-        try process.run()
+        // Foundation's `Process.run()` on Linux crashed (bad pointer in its argument/environment copying) when
+        // several runs started at once; starting one process at a time is cheap and avoids it.
+        try Self.launchLock.withLock { _ in try process.run() }
         // Both pipes are read at once so a chatty driver never blocks on a full pipe. The reads block, so they run
         // on Dispatch threads: blocking the cooperative pool would starve the in-process server the driver talks to.
         async let output = Self.readToEnd(stdout.fileHandleForReading)

@@ -56,10 +56,13 @@ struct WireCaptureMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The largest body kept (runtime bodies are small JSON documents).
     static var maximumBodySize: Int { 256 * 1024 }
 
+    /// `X-Cycles-API-Key`: a valid field name, so the initialiser cannot fail.
+    static var apiKeyField: HTTPField.Name { HTTPField.Name(CyclesHeader.apiKey) ?? .authorization }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
-        guard let apiKey = request.headers[HTTPField.Name(CyclesHeader.apiKey)!],
+        guard let apiKey = request.headers[Self.apiKeyField],
             let rewrites = capture.rewrites(for: apiKey),
             let (operation, _) = RuntimeOperation.classify(method: request.method, path: request.uri.path)
         else {

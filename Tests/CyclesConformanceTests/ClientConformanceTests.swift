@@ -47,6 +47,10 @@ struct ClientConformanceTests {
         return String(line.dropFirst("PYTHON=".count))
     }
 
+    /// Two scenarios at a time: `swift test` runs the other suites' in-process servers at the same moment, and four
+    /// Python interpreters starting together starve them on a two-core machine.
+    static let parallelism = 2
+
     static func failures(_ report: ConformanceReport) -> String {
         report.checks.filter { $0.status == .fail }.map { ConsoleReport.failureDetail($0) + "\n" + $0.id }
             .joined(separator: "\n\n")
@@ -66,7 +70,7 @@ struct ClientConformanceTests {
         // Generous request timeouts (ms): `swift test` runs other suites at once on a small machine, and a starved
         // in-process server must look slow, not absent. No scenario is judged by a client-side timeout.
         let runner = ClientConformanceRunner(
-            host: host, driver: [try Self.swiftDriverPath()], driverName: "swift",
+            host: host, driver: [try Self.swiftDriverPath()], driverName: "swift", parallelism: Self.parallelism,
             extraEnvironment: ["CYCLES_CONNECT_TIMEOUT": "10000", "CYCLES_READ_TIMEOUT": "30000"])
         let report = await runner.run(ClientScenarioCatalogue.all)
         await host.stop()
@@ -87,7 +91,7 @@ struct ClientConformanceTests {
         let runner = ClientConformanceRunner(
             host: host,
             driver: [python, Self.root.appendingPathComponent("Conformance/drivers/python/driver.py").path],
-            driverName: "python", expectedFailures: expected,
+            driverName: "python", expectedFailures: expected, parallelism: Self.parallelism,
             // The same generous timeouts as the Swift run; runcycles reads them in seconds.
             extraEnvironment: ["CYCLES_CONNECT_TIMEOUT": "10", "CYCLES_READ_TIMEOUT": "30"])
         let report = await runner.run(ClientScenarioCatalogue.all)

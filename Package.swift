@@ -81,6 +81,11 @@ let package = Package(
             dependencies: [
                 "CyclesProtocol",
                 "Cycles",
+                // Client mode hosts the mock server in-process and drives it through its control API.
+                "CyclesServer",
+                "CyclesTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -104,6 +109,10 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The client-conformance driver for our own Swift client (`cycles conformance client --driver …`).
+        .executableTarget(
+            name: "CyclesSwiftDriver", dependencies: ["Cycles", "CyclesProtocol"], path: "Conformance/drivers/swift",
+            swiftSettings: strictSettings),
         // Examples (built in CI so they cannot rot): basic usage, the guard + low-level API, streaming, errors.
         .executableTarget(
             name: "BasicUsageExample", dependencies: ["Cycles"], path: "Examples/BasicUsage",
@@ -176,6 +185,8 @@ let package = Package(
             name: "CyclesConformanceTests",
             dependencies: [
                 "CyclesProtocol",
+                // Built before the tests run: the client-conformance tests start it as a driver process.
+                "CyclesSwiftDriver",
                 "CyclesConformance",
                 "CyclesServer",
                 "CyclesTesting",

@@ -47,8 +47,12 @@ public final class ReferenceServer: Sendable {
         let exchange = HTTPExchange(ledger: ledger, maximumBodySize: configuration.maximumBodySize)
         let router = Router()
         router.add(middleware: ProtocolErrorMiddleware(exchange: exchange))
-        // Mock controls: the `/__cycles` routes, and fault injection + journal around the runtime routes.
-        MockControlRoutes.register(on: router, ledger: ledger, controls: MockControls(hooks: MockLedgerHooks(ledger: ledger)))
+        // Mock controls (opt-in): the `/__cycles` routes, and fault injection + journal around the runtime routes.
+        // Without `mock` neither exists, so `/__cycles` is a 404 and the fault header is an ordinary unknown header.
+        if configuration.mock {
+            MockControlRoutes.register(
+                on: router, ledger: ledger, controls: MockControls(hooks: MockLedgerHooks(ledger: ledger)))
+        }
         configuration.configureRouter?(router, ledger)
         RuntimeRoutes.register(on: router, exchange: exchange)
 

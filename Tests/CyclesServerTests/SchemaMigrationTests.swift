@@ -47,8 +47,11 @@ struct SchemaMigrationTests {
         try await v1.writeWithoutTransaction { db in
             try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [sourcePath])
             try db.inTransaction {
+                // Only the columns v1 had (later migrations add some, e.g. v3's API-key grants).
                 for table in ["tenant", "api_key", "budget", "idempotency", "audit_log", "event"] {
-                    try db.execute(sql: "INSERT INTO main.\(table) SELECT * FROM source.\(table)")
+                    let columns = try Row.fetchAll(db, sql: "PRAGMA main.table_info(\(table))")
+                        .map { $0["name"] as String }.joined(separator: ", ")
+                    try db.execute(sql: "INSERT INTO main.\(table) (\(columns)) SELECT \(columns) FROM source.\(table)")
                 }
                 // v1 kept reservations without the journal column and the journal in a table of its own.
                 let v1Columns = try Row.fetchAll(db, sql: "PRAGMA main.table_info(reservation)").map { $0["name"] as String }

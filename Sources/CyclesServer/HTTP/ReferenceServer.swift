@@ -55,6 +55,7 @@ public final class ReferenceServer: Sendable {
         }
         configuration.configureRouter?(router, ledger)
         RuntimeRoutes.register(on: router, exchange: exchange)
+        AdminRoutes.register(on: router, exchange: exchange)
 
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let application = Application(

@@ -87,9 +87,17 @@ extension Ledger {
                     {
                         throw LedgerError.invalid("\(path).api_keys[\(keyIndex)].key: already belongs to another tenant")
                     }
+                    // The id derives from the digest (as the v3 migration does), so re-seeding keeps it stable.
                     try db.execute(
-                        sql: "INSERT OR REPLACE INTO api_key (key_hash, tenant_id, name, status) VALUES (?, ?, ?, ?)",
-                        arguments: [digest, tenant.tenantID, key.name, key.status ?? "ACTIVE"])
+                        sql: """
+                            INSERT OR REPLACE INTO api_key (key_hash, tenant_id, name, status, key_id, key_prefix,
+                              permissions, created_at_ms, expires_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            digest, tenant.tenantID, key.name, key.status ?? "ACTIVE", Self.keyID(digest: digest),
+                            Self.keyPrefix(of: key.key), Self.encodeList(key.permissions?.map(\.rawValue)),
+                            self.now(namespace: namespace), key.expiresAtMs,
+                        ])
                 }
             }
             for (index, budget) in seed.budgets.enumerated() {

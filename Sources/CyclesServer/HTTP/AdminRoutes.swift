@@ -16,6 +16,7 @@ public struct AdminRoutes: Sendable {
     public static func register(on router: Router<BasicRequestContext>, exchange: HTTPExchange) {
         let routes = AdminRoutes(exchange: exchange)
         routes.addAuthRoutes(to: router)
+        routes.addTenantRoutes(to: router)
     }
 
     /// 401 unless the request carries a valid `X-Admin-API-Key`.

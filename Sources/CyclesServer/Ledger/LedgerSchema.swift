@@ -246,6 +246,21 @@ enum LedgerSchema {
                     CREATE UNIQUE INDEX api_key_id ON api_key(key_id);
                     """)
         }
+        // v4: tenants get what the admin plane answers: parent, metadata, expiry policy and lifecycle instants.
+        // Tenants from earlier versions count as created when the migration runs.
+        migrator.registerMigration("v4-tenant-lifecycle") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE tenant ADD COLUMN parent_tenant_id TEXT;
+                    ALTER TABLE tenant ADD COLUMN metadata_json TEXT;
+                    ALTER TABLE tenant ADD COLUMN reservation_expiry_policy TEXT;
+                    ALTER TABLE tenant ADD COLUMN created_at_ms INTEGER;
+                    ALTER TABLE tenant ADD COLUMN updated_at_ms INTEGER;
+                    ALTER TABLE tenant ADD COLUMN suspended_at_ms INTEGER;
+                    ALTER TABLE tenant ADD COLUMN closed_at_ms INTEGER;
+                    UPDATE tenant SET created_at_ms = CAST(strftime('%s', 'now') AS INTEGER) * 1000;
+                    """)
+        }
         return migrator
     }
 }

@@ -17,6 +17,7 @@ public struct AdminRoutes: Sendable {
         let routes = AdminRoutes(exchange: exchange)
         routes.addAuthRoutes(to: router)
         routes.addTenantRoutes(to: router)
+        routes.addAPIKeyRoutes(to: router)
     }
 
     /// 401 unless the request carries a valid `X-Admin-API-Key`.

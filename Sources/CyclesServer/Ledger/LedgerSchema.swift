@@ -242,6 +242,7 @@ enum LedgerSchema {
                     ALTER TABLE api_key ADD COLUMN expires_at_ms INTEGER;
                     ALTER TABLE api_key ADD COLUMN revoked_at_ms INTEGER;
                     ALTER TABLE api_key ADD COLUMN revoked_reason TEXT;
+                    ALTER TABLE api_key ADD COLUMN metadata_json TEXT;
                     UPDATE api_key SET key_id = 'key_' || substr(key_hash, 1, 24);
                     CREATE UNIQUE INDEX api_key_id ON api_key(key_id);
                     """)

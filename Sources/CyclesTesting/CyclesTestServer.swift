@@ -60,7 +60,7 @@ public final class CyclesTestServer: Sendable {
     ) async throws -> CyclesTestServer {
         let adminKey = "cyc_admin_\(RandomIdentifier.secretHex(byteCount: 16))"
         let configuration = ReferenceServerConfiguration(
-            host: "127.0.0.1", port: 0, databasePath: ":memory:", seed: seed, adminKey: adminKey,
+            host: "127.0.0.1", port: 0, databasePath: ":memory:", seed: seed, adminKey: adminKey, mock: true,
             logLevel: logLevel, deterministicIDSeed: deterministicIDSeed)
         let server = try await ReferenceServer.start(configuration)
         return CyclesTestServer(server: server, adminKey: adminKey, seed: seed)

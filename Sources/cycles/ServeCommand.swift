@@ -28,6 +28,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Accept this X-Admin-API-Key on list, get and release.")
     var adminKey: String?
 
+    @Flag(help: "Enable the mock layer: the /__cycles control API and faults (both need the admin key), and the request journal.")
+    var mock = false
+
     @Option(help: "trace, debug, info (logs every request), notice, warning, error or critical.")
     var logLevel = "warning"
 
@@ -61,7 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
             server = try await ReferenceServer.start(
                 .init(
                     host: host, port: port, databasePath: database, seed: document, adminKey: adminKey,
-                    logLevel: level, deterministicIDSeed: seedIDs))
+                    mock: mock, logLevel: level, deterministicIDSeed: seedIDs))
         } catch let error as LedgerError {
             throw StartupError("cannot apply seed\(seed.map { " \($0)" } ?? ""): \(error.message)")
         } catch let error as ServerStartError {

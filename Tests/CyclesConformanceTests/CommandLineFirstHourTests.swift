@@ -147,7 +147,7 @@ struct CommandLineFirstHourTests {
 
     @Test("The JSON report keeps exchanges of failures only, unless --evidence all")
     func evidenceOfFailuresOnly() async throws {
-        let server = try await ReferenceServer.start(.init(adminKey: ConformanceHarness.adminKey))
+        let server = try await ReferenceServer.start(.init(adminKey: ConformanceHarness.adminKey, mock: true))
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cycles-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -18,7 +18,7 @@ struct ConformanceHarness {
 
     /// Starts a server on an ephemeral port with an in-memory ledger.
     static func start(_ kind: ProvisionerKind = .controlAPI) async throws -> ConformanceHarness {
-        let server = try await ReferenceServer.start(ReferenceServerConfiguration(adminKey: adminKey))
+        let server = try await ReferenceServer.start(ReferenceServerConfiguration(adminKey: adminKey, mock: true))
         let client = WireClient(baseURL: server.baseURL)
         let provisioner: any Provisioner =
             switch kind {

@@ -211,9 +211,9 @@ struct ControlAPIHTTPTests {
         }
     }
 
-    @Test("Without an admin key there is no control plane and X-Cycles-Mock-Fault is ignored")
+    @Test("With --mock but without an admin key there is no control plane and X-Cycles-Mock-Fault is ignored")
     func noControlPlaneWithoutAdminKey() async throws {
-        let server = try await ReferenceServer.start(ReferenceServerConfiguration(seed: TestFixtures.seed()))
+        let server = try await ReferenceServer.start(ReferenceServerConfiguration(seed: TestFixtures.seed(), mock: true))
         let caller = RuntimeCaller(baseURL: server.baseURL, apiKey: TestFixtures.apiKey, adminKey: "any-guess")
         do {
             let answer = try await caller.reserve(

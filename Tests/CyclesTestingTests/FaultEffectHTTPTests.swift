@@ -181,20 +181,22 @@ struct FaultEffectHTTPTests {
         }
     }
 
-    @Test("X-Cycles-Mock-Fault applies a one-off fault; a malformed value is a 400")
+    @Test("X-Cycles-Mock-Fault with the admin key applies a one-off fault; a malformed value is a 400")
     func faultHeader() async throws {
         try await TestFixtures.withServer { server, caller in
             let reservationID = try await reserve(caller)
-            let header = [(FaultEffect.headerName, "error=429;retry_after=2")]
+            let operatorKey = (CyclesHeader.adminAPIKey, server.adminKey)
+            let header = [(FaultEffect.headerName, "error=429;retry_after=2"), operatorKey]
             let limited = try await caller.commit(reservationID, amount: 5, headers: header)
             #expect(limited.status == 429)
             #expect(limited.headers.first(name: "Retry-After") == "2")
             await #expect(throws: (any Error).self) {
-                _ = try await caller.commit(reservationID, amount: 5, key: "hdr", headers: [(FaultEffect.headerName, "drop_response")])
+                _ = try await caller.commit(
+                    reservationID, amount: 5, key: "hdr", headers: [(FaultEffect.headerName, "drop_response"), operatorKey])
             }
             #expect(try await caller.commit(reservationID, amount: 5, key: "hdr").status == 200)
             let malformed = try await caller.reserve(
-                tenant: TestFixtures.tenant, amount: 1, headers: [(FaultEffect.headerName, "explode")])
+                tenant: TestFixtures.tenant, amount: 1, headers: [(FaultEffect.headerName, "explode"), operatorKey])
             #expect(malformed.status == 400)
             #expect(malformed.json?["message"]?.stringValue?.contains(FaultEffect.headerName) == true)
             let entries = try await server.journal(JournalQuery(operation: .commit))

@@ -24,10 +24,9 @@ public final class ClientConformanceHost: Sendable {
     public static func start() async throws -> ClientConformanceHost {
         let adminKey = "cyc_admin_\(RandomIdentifier.secretHex(byteCount: 16))"
         let capture = WireCapture()
-        // The mock controls (namespaces, faults, journal) are what client mode drives; when the server grows an
-        // opt-in `mock` switch, this configuration must turn it on.
+        // The mock controls (namespaces, faults, journal) are what client mode drives, so the mock layer is on.
         let configuration = ReferenceServerConfiguration(
-            host: "127.0.0.1", port: 0, databasePath: ":memory:", adminKey: adminKey,
+            host: "127.0.0.1", port: 0, databasePath: ":memory:", adminKey: adminKey, mock: true,
             configureRouter: { router, _ in router.add(middleware: WireCaptureMiddleware(capture: capture)) })
         let server = try await ReferenceServer.start(configuration)
         return ClientConformanceHost(

@@ -16,17 +16,18 @@ extension MockControlRoutes {
 
 extension MockLedgerHooks {
     /// Hooks backed by a ledger: API keys resolve through its key table, the mock machinery is active only
-    /// while an admin key is configured (`X-Cycles-Mock-Fault` lets any caller break its own requests, so a
-    /// server without a control plane must ignore it), and injected errors get the ledger's request ids.
+    /// while an admin key is configured (the control plane needs one to be reachable at all), forced expiry checks
+    /// ownership in the ledger, and injected errors get the ledger's request ids.
     public init(ledger: Ledger) {
         self.init(
             resolveAPIKey: { apiKey in
                 guard let identity = try? ledger.authenticate(apiKey: apiKey) else { return nil }
                 return (identity.tenantID, identity.namespace)
             },
-            expireReservation: { reservationID in
-                try await ledger.forceExpire(reservationID: ReservationID(reservationID))
+            expireReservation: { reservationID, requester in
+                try await ledger.forceExpire(reservationID: ReservationID(reservationID), as: requester)
             },
+            isAdminKey: { ledger.isAdminKey($0) },
             controlPlaneEnabled: { ledger.hasAdminKey },
             makeRequestID: { ledger.makeRequestID() })
     }

@@ -13,9 +13,11 @@ import NIOCore
 /// Dropping a connection needs `ConnectionDropHandler` in the channel pipeline (see `abandonConnection`).
 ///
 /// Requests outside `/v1` (health, the control API) pass straight through and are not journaled, and so does
-/// everything while the control plane is off (no admin key configured).
+/// everything while the control plane is off (no admin key configured). The middleware exists only on a server
+/// started with `mock` on.
 /// At most one fault applies per request: `X-Cycles-Mock-Fault` wins over rules; among rules, the first
-/// added that fires wins.
+/// added that fires wins. The header is honoured only on a request that also carries a valid `X-Admin-API-Key`
+/// (otherwise it is ignored, as a server without the mock layer would), so no tenant can inject a fault.
 public struct FaultInjectionMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The shared fault rules, journal and hooks.
     public let controls: MockControls
@@ -46,8 +48,9 @@ public struct FaultInjectionMiddleware<Context: RequestContext>: RouterMiddlewar
             namespace: intercepted.namespace, idempotencyKey: intercepted.idempotencyKey,
             reservationID: intercepted.reservationID)
 
+        let operatorAuthenticated = request.headers[HTTPExchange.adminKeyField].map(controls.hooks.isAdminKey) ?? false
         let effect: FaultEffect?
-        if let headerValue = request.headers[HTTPExchange.faultField] {
+        if operatorAuthenticated, let headerValue = request.headers[HTTPExchange.faultField] {
             do throws(FaultSpecificationError) {
                 effect = try FaultEffect(headerValue: headerValue)
                 entry.faultRuleID = "header"
@@ -96,8 +99,19 @@ public struct FaultInjectionMiddleware<Context: RequestContext>: RouterMiddlewar
                     response = try await Self.breakResponse(response, variant: variant)
                 }
             case .expireReservation:
-                if let reservationID = pathReservationID {
-                    try await controls.hooks.expireReservation(reservationID)
+                // Only after authentication and ownership: the request's API key names the tenant whose reservation
+                // may expire (the ledger checks it owns the one in the path); a request with no API key may expire
+                // it only as the operator. An unknown key expires nothing, and the route answers 401 as usual.
+                let requester: Principal? =
+                    if let tenant = intercepted.tenant, let namespace = intercepted.namespace {
+                        .tenant(TenantIdentity(tenantID: tenant, namespace: namespace))
+                    } else if request.headers[HTTPExchange.apiKeyField] == nil, operatorAuthenticated {
+                        .admin
+                    } else {
+                        nil
+                    }
+                if let reservationID = pathReservationID, let requester {
+                    try await controls.hooks.expireReservation(reservationID, requester)
                 }
                 response = try await next(request, context)
             }

@@ -1,4 +1,4 @@
-import CyclesProtocol
+public import CyclesProtocol
 import HTTPTypes
 public import Hummingbird
 import NIOCore
@@ -94,18 +94,19 @@ public struct HTTPExchange: Sendable {
     // MARK: - Authentication
 
     /// The tenant of `X-Cycles-API-Key` (401 otherwise).
-    public func tenant(of request: Request) throws -> TenantIdentity {
-        try ledger.authenticate(apiKey: request.headers[Self.apiKeyField])
+    /// (401 otherwise; 403 when the key lacks `permission`).
+    public func tenant(of request: Request, requiring permission: Permission) throws -> TenantIdentity {
+        try ledger.authenticate(apiKey: request.headers[Self.apiKeyField], requiring: permission)
     }
 
     /// On the admin-allowlisted routes (list, get, release): a present `X-Admin-API-Key` must be valid and wins
-    /// (protocol.md §16.23); otherwise the tenant key is used.
-    public func principal(of request: Request) throws -> Principal {
+    /// (protocol.md §16.23); otherwise the tenant key is used, and must grant `permission`.
+    public func principal(of request: Request, requiring permission: Permission) throws -> Principal {
         if let adminKey = request.headers[Self.adminKeyField] {
             guard ledger.isAdminKey(adminKey) else { throw LedgerError(.unauthorized, "Invalid admin API key") }
             return .admin
         }
-        return .tenant(try tenant(of: request))
+        return .tenant(try tenant(of: request, requiring: permission))
     }
 
     // MARK: - Bodies

@@ -56,10 +56,15 @@ public final class ReferenceServer: Sendable {
         // shows the traffic. Added only when it would log, so the default `warning` costs the hot path nothing.
         if configuration.logLevel <= .info { router.add(middleware: LogRequestsMiddleware(.info)) }
         router.add(middleware: ProtocolErrorMiddleware(exchange: exchange))
-        // Mock controls: the `/__cycles` routes, and fault injection + journal around the runtime routes.
-        MockControlRoutes.register(on: router, ledger: ledger, controls: MockControls(hooks: MockLedgerHooks(ledger: ledger)))
+        // Mock controls (opt-in): the `/__cycles` routes, and fault injection + journal around the runtime routes.
+        // Without `mock` neither exists, so `/__cycles` is a 404 and the fault header is an ordinary unknown header.
+        if configuration.mock {
+            MockControlRoutes.register(
+                on: router, ledger: ledger, controls: MockControls(hooks: MockLedgerHooks(ledger: ledger)))
+        }
         configuration.configureRouter?(router, ledger)
         RuntimeRoutes.register(on: router, exchange: exchange)
+        AdminRoutes.register(on: router, exchange: exchange)
 
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let application = Application(

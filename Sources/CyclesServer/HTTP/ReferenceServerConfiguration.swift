@@ -14,6 +14,11 @@ public struct ReferenceServerConfiguration: Sendable {
     public var seed: SeedDocument?
     /// Accepted as `X-Admin-API-Key` (the seed's `admin_key` also counts).
     public var adminKey: String?
+    /// Turns the mock layer on: the `/__cycles` control API, fault rules, `X-Cycles-Mock-Fault` and the request
+    /// journal (`cycles serve --mock`; `CyclesTestServer` always sets it). Off by default, so an admin key means
+    /// "operator" and nothing a caller sends can inject a fault. Even when on, the control API and the fault header
+    /// need the admin key.
+    public var mock: Bool
     /// Server log level (default `.warning`).
     public var logLevel: Logger.Level
     /// How often the background sweeper expires stale reservations (default 1 s).
@@ -29,7 +34,7 @@ public struct ReferenceServerConfiguration: Sendable {
     /// Creates a configuration.
     public init(
         host: String = "127.0.0.1", port: Int = 0, databasePath: String = ":memory:", seed: SeedDocument? = nil,
-        adminKey: String? = nil, logLevel: Logger.Level = .warning, sweepInterval: Duration = .seconds(1),
+        adminKey: String? = nil, mock: Bool = false, logLevel: Logger.Level = .warning, sweepInterval: Duration = .seconds(1),
         deterministicIDSeed: UInt64? = nil, maximumBodySize: Int = 1 << 20,
         configureRouter: (@Sendable (Router<BasicRequestContext>, Ledger) -> Void)? = nil
     ) {
@@ -38,6 +43,7 @@ public struct ReferenceServerConfiguration: Sendable {
         self.databasePath = databasePath
         self.seed = seed
         self.adminKey = adminKey
+        self.mock = mock
         self.logLevel = logLevel
         self.sweepInterval = sweepInterval
         self.deterministicIDSeed = deterministicIDSeed

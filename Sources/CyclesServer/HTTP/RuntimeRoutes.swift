@@ -4,6 +4,10 @@ import CyclesProtocol
 import Foundation
 
 /// Registers the Cycles runtime API (`/v1/…`) and the health endpoints on a router.
+///
+/// Each route requires the key permission `protocol.md` §16.22 maps to it (the runtime spec maps none): reserve and
+/// decide `reservations:create`, commit and createEvent `reservations:commit`, release `reservations:release`, extend
+/// `reservations:extend`, list and get `reservations:list`, balances `balances:read`.
 public enum RuntimeRoutes {
     /// Adds every runtime route backed by `exchange.ledger`.
     public static func register(on router: Router<BasicRequestContext>, exchange: HTTPExchange) {
@@ -20,7 +24,7 @@ public enum RuntimeRoutes {
 
         router.post("/v1/reservations") { request, _ in
             await exchange.respond(to: request) {
-                let identity = try exchange.tenant(of: request)
+                let identity = try exchange.tenant(of: request, requiring: .reservationsCreate)
                 let body = try await exchange.decode(
                     ReservationCreateRequest.self, from: request, shape: .reservationCreate)
                 let reply = try await ledger.reserve(body, as: identity)
@@ -29,7 +33,7 @@ public enum RuntimeRoutes {
         }
         router.post("/v1/decide") { request, _ in
             await exchange.respond(to: request) {
-                let identity = try exchange.tenant(of: request)
+                let identity = try exchange.tenant(of: request, requiring: .reservationsCreate)
                 let body = try await exchange.decode(DecisionRequest.self, from: request, shape: .decision)
                 let reply = try await ledger.decide(body, as: identity)
                 return HTTPExchange.Reply(status: reply.status, body: reply.body, tenant: reply.tenant)
@@ -37,7 +41,7 @@ public enum RuntimeRoutes {
         }
         router.post("/v1/events") { request, _ in
             await exchange.respond(to: request) {
-                let identity = try exchange.tenant(of: request)
+                let identity = try exchange.tenant(of: request, requiring: .reservationsCommit)
                 let body = try await exchange.decode(EventCreateRequest.self, from: request, shape: .event)
                 let reply = try await ledger.createEvent(body, as: identity)
                 return HTTPExchange.Reply(status: reply.status, body: reply.body, tenant: reply.tenant)
@@ -45,7 +49,7 @@ public enum RuntimeRoutes {
         }
         router.post("/v1/reservations/:reservation_id/commit") { request, context in
             await exchange.respond(to: request) {
-                let identity = try exchange.tenant(of: request)
+                let identity = try exchange.tenant(of: request, requiring: .reservationsCommit)
                 let id = try reservationID(context)
                 let body = try await exchange.decode(CommitRequest.self, from: request, shape: .commit)
                 let reply = try await ledger.commit(id, body, as: identity)
@@ -54,7 +58,7 @@ public enum RuntimeRoutes {
         }
         router.post("/v1/reservations/:reservation_id/release") { request, context in
             await exchange.respond(to: request) {
-                let principal = try exchange.principal(of: request)
+                let principal = try exchange.principal(of: request, requiring: .reservationsRelease)
                 let id = try reservationID(context)
                 let body = try await exchange.decode(ReleaseRequest.self, from: request, shape: .release)
                 let reply = try await ledger.release(id, body, as: principal)
@@ -63,7 +67,7 @@ public enum RuntimeRoutes {
         }
         router.post("/v1/reservations/:reservation_id/extend") { request, context in
             await exchange.respond(to: request) {
-                let identity = try exchange.tenant(of: request)
+                let identity = try exchange.tenant(of: request, requiring: .reservationsExtend)
                 let id = try reservationID(context)
                 let body = try await exchange.decode(ExtendRequest.self, from: request, shape: .extend)
                 let reply = try await ledger.extend(id, body, as: identity)
@@ -72,7 +76,7 @@ public enum RuntimeRoutes {
         }
         router.get("/v1/reservations") { request, _ in
             await exchange.respond(to: request) {
-                let principal = try exchange.principal(of: request)
+                let principal = try exchange.principal(of: request, requiring: .reservationsList)
                 let query = try QueryParameters(request).reservationFilter()
                 let page = try await ledger.listReservations(query, as: principal)
                 return try .json(page, tenant: principal.tenant?.tenantID)
@@ -80,14 +84,14 @@ public enum RuntimeRoutes {
         }
         router.get("/v1/reservations/:reservation_id") { request, context in
             await exchange.respond(to: request) {
-                let principal = try exchange.principal(of: request)
+                let principal = try exchange.principal(of: request, requiring: .reservationsList)
                 let detail = try await ledger.reservation(try reservationID(context), as: principal)
                 return try .json(detail, tenant: principal.tenant?.tenantID)
             }
         }
         router.get("/v1/balances") { request, _ in
             await exchange.respond(to: request) {
-                let identity = try exchange.tenant(of: request)
+                let identity = try exchange.tenant(of: request, requiring: .balancesRead)
                 let page = try await ledger.balances(try QueryParameters(request).balanceFilter(), as: identity)
                 return try .json(page, tenant: identity.tenantID)
             }

@@ -37,7 +37,7 @@ extension Ledger {
             }
             _ = try self.expireDue(db, namespace: namespace, now: now)
             let tenantRecord = self.tenantRecord(tenant)
-            try tenantRecord?.requireOpen()
+            try tenantRecord?.requireAcceptsNewWork()
             let budgets: [BudgetRecord]
             switch try self.enforcement(db, tenant: tenant, path: path, unit: request.actual.unit, field: "actual") {
             case .budgets(let found): budgets = found

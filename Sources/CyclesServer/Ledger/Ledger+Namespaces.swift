@@ -68,7 +68,7 @@ extension Ledger {
                 try db.execute(
                     sql: """
                         INSERT INTO tenant (tenant_id, namespace, name, status, default_overage_policy, max_extensions,
-                          default_ttl_ms, max_ttl_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                          default_ttl_ms, max_ttl_ms, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT (tenant_id) DO UPDATE SET name = excluded.name, status = excluded.status,
                           default_overage_policy = excluded.default_overage_policy,
                           max_extensions = excluded.max_extensions, default_ttl_ms = excluded.default_ttl_ms,
@@ -77,7 +77,7 @@ extension Ledger {
                     arguments: [
                         tenant.tenantID, namespace, tenant.name, tenant.status ?? "ACTIVE",
                         tenant.defaultCommitOveragePolicy?.rawValue, tenant.maxReservationExtensions,
-                        tenant.defaultReservationTTLMs, tenant.maxReservationTTLMs,
+                        tenant.defaultReservationTTLMs, tenant.maxReservationTTLMs, self.now(namespace: namespace),
                     ])
                 for (keyIndex, key) in tenant.apiKeys.enumerated() {
                     let digest = Self.hash(key.key)
@@ -87,9 +87,17 @@ extension Ledger {
                     {
                         throw LedgerError.invalid("\(path).api_keys[\(keyIndex)].key: already belongs to another tenant")
                     }
+                    // The id derives from the digest (as the v3 migration does), so re-seeding keeps it stable.
                     try db.execute(
-                        sql: "INSERT OR REPLACE INTO api_key (key_hash, tenant_id, name, status) VALUES (?, ?, ?, ?)",
-                        arguments: [digest, tenant.tenantID, key.name, key.status ?? "ACTIVE"])
+                        sql: """
+                            INSERT OR REPLACE INTO api_key (key_hash, tenant_id, name, status, key_id, key_prefix,
+                              permissions, created_at_ms, expires_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            digest, tenant.tenantID, key.name, key.status ?? "ACTIVE", Self.keyID(digest: digest),
+                            Self.keyPrefix(of: key.key), Self.encodeList(key.permissions?.map(\.rawValue)),
+                            self.now(namespace: namespace), key.expiresAtMs,
+                        ])
                 }
             }
             for (index, budget) in seed.budgets.enumerated() {

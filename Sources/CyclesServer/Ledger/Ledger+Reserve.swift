@@ -56,7 +56,7 @@ extension Ledger {
                 response = try self.dryRunResponse(
                     db, request: request, tenant: tenant, tenantRecord: tenantRecord, path: path)
             } else {
-                try tenantRecord?.requireOpen()
+                try tenantRecord?.requireAcceptsNewWork()
                 let budgets: [BudgetRecord]
                 switch try self.enforcement(db, tenant: tenant, path: path, unit: request.estimate.unit, field: "estimate") {
                 case .budgets(let found): budgets = found

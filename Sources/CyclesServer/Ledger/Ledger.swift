@@ -35,10 +35,20 @@ public final class Ledger: Sendable {
     /// A temporary database file to delete on `close()` (used for `:memory:`).
     let temporaryPath: String?
 
+    /// One API key as authentication sees it (the secret itself is never held, only its digest as the table key).
     struct AuthEntry: Sendable {
+        var keyID: String
         var tenantID: String
         var namespace: String
-        var active: Bool
+        /// `ACTIVE`, `REVOKED` or `EXPIRED` (the stored status; a passed `expiresAtMs` expires an ACTIVE key too).
+        var status: String
+        var active: Bool { status == "ACTIVE" }
+        /// What the key may do (the spec's tenant defaults when the row stores none).
+        var permissions: [Permission]
+        /// Scope patterns narrowing the key, if any.
+        var scopeFilter: [String]?
+        /// After this instant (epoch ms, on the tenant's namespace clock) the key is 401.
+        var expiresAtMs: Int64?
     }
 
     /// Opens (creating if needed) the ledger at `databasePath`.
@@ -103,15 +113,24 @@ public final class Ledger: Sendable {
 
     // MARK: - Authentication
 
-    /// Resolves an `X-Cycles-API-Key` to its tenant; 401 UNAUTHORIZED when missing, unknown or revoked.
+    /// Resolves an `X-Cycles-API-Key` to its tenant; 401 UNAUTHORIZED when missing, unknown, revoked or expired.
     public func authenticate(apiKey: String?) throws(LedgerError) -> TenantIdentity {
+        let entry = try authEntry(apiKey: apiKey)
+        return TenantIdentity(tenantID: entry.tenantID, namespace: entry.namespace)
+    }
+
+    /// The key's table entry once it authenticates (present, known, ACTIVE and not past its expiry), else 401.
+    func authEntry(apiKey: String?) throws(LedgerError) -> AuthEntry {
         guard let apiKey, !apiKey.isEmpty else { throw LedgerError(.unauthorized, "Missing API key") }
         let digest = Self.hash(apiKey)
         guard let entry = apiKeys.withLock({ $0[digest] }) else {
             throw LedgerError(.unauthorized, "Invalid API key")
         }
-        guard entry.active else { throw LedgerError(.unauthorized, "API key is revoked") }
-        return TenantIdentity(tenantID: entry.tenantID, namespace: entry.namespace)
+        guard entry.active else { throw LedgerError(.unauthorized, "API key is \(entry.status.lowercased())") }
+        if let expiresAtMs = entry.expiresAtMs, now(namespace: entry.namespace) >= expiresAtMs {
+            throw LedgerError(.unauthorized, "API key is expired")
+        }
+        return entry
     }
 
     /// Whether `key` is an accepted `X-Admin-API-Key` (configured or seeded).
@@ -142,7 +161,11 @@ public final class Ledger: Sendable {
                 (
                     try Row.fetchAll(
                         db,
-                        sql: "SELECT k.key_hash, k.tenant_id, k.status, t.namespace FROM api_key k JOIN tenant t USING (tenant_id)"
+                        sql: """
+                            SELECT k.key_hash, k.key_id, k.tenant_id, k.status, k.permissions, k.scope_filter,
+                              k.expires_at_ms, t.namespace
+                            FROM api_key k JOIN tenant t USING (tenant_id)
+                            """
                     ),
                     try TenantRecord.fetchAll(db)
                 )
@@ -150,12 +173,28 @@ public final class Ledger: Sendable {
             var fresh: [String: AuthEntry] = [:]
             for row in keyRows {
                 fresh[row["key_hash"]] = AuthEntry(
-                    tenantID: row["tenant_id"], namespace: row["namespace"], active: (row["status"] as String) == "ACTIVE")
+                    keyID: row["key_id"], tenantID: row["tenant_id"], namespace: row["namespace"],
+                    status: row["status"],
+                    permissions: Self.decodeList(row["permissions"]).map { $0.map(Permission.init(rawValue:)) }
+                        ?? Permission.tenantDefaults,
+                    scopeFilter: Self.decodeList(row["scope_filter"]), expiresAtMs: row["expires_at_ms"])
             }
             table = fresh
             tenants.withLock { $0 = Dictionary(uniqueKeysWithValues: tenantRows.map { ($0.tenantID, $0) }) }
             expiryHorizon.invalidateAll()
         }
+    }
+
+    /// A JSON array of strings stored in a column (permissions, scope patterns); `nil` for NULL or unreadable text.
+    static func decodeList(_ text: String?) -> [String]? {
+        guard let text else { return nil }
+        return try? CyclesJSON.decode([String].self, from: Data(text.utf8))
+    }
+
+    /// The column text of a list of strings (`nil` stays NULL).
+    static func encodeList(_ list: [String]?) -> String? {
+        guard let list, let data = try? CyclesJSON.encode(list) else { return nil }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// The tenant's row (status and settings), `nil` for an unknown tenant.

@@ -227,6 +227,41 @@ enum LedgerSchema {
                     ALTER TABLE event_v2 RENAME TO event;
                     """)
         }
+        // v3: API keys get what the admin plane manages: an id to address them by (never the secret), a prefix to
+        // recognise them, permissions (NULL: the spec's tenant defaults), scope patterns, creation, expiry and
+        // revocation. Existing keys get an id derived from their hash, so it is stable across restarts.
+        migrator.registerMigration("v3-api-key-grants") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE api_key ADD COLUMN key_id TEXT;
+                    ALTER TABLE api_key ADD COLUMN key_prefix TEXT;
+                    ALTER TABLE api_key ADD COLUMN description TEXT;
+                    ALTER TABLE api_key ADD COLUMN permissions TEXT;
+                    ALTER TABLE api_key ADD COLUMN scope_filter TEXT;
+                    ALTER TABLE api_key ADD COLUMN created_at_ms INTEGER;
+                    ALTER TABLE api_key ADD COLUMN expires_at_ms INTEGER;
+                    ALTER TABLE api_key ADD COLUMN revoked_at_ms INTEGER;
+                    ALTER TABLE api_key ADD COLUMN revoked_reason TEXT;
+                    ALTER TABLE api_key ADD COLUMN metadata_json TEXT;
+                    UPDATE api_key SET key_id = 'key_' || substr(key_hash, 1, 24);
+                    CREATE UNIQUE INDEX api_key_id ON api_key(key_id);
+                    """)
+        }
+        // v4: tenants get what the admin plane answers: parent, metadata, expiry policy and lifecycle instants.
+        // Tenants from earlier versions count as created when the migration runs.
+        migrator.registerMigration("v4-tenant-lifecycle") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE tenant ADD COLUMN parent_tenant_id TEXT;
+                    ALTER TABLE tenant ADD COLUMN metadata_json TEXT;
+                    ALTER TABLE tenant ADD COLUMN reservation_expiry_policy TEXT;
+                    ALTER TABLE tenant ADD COLUMN created_at_ms INTEGER;
+                    ALTER TABLE tenant ADD COLUMN updated_at_ms INTEGER;
+                    ALTER TABLE tenant ADD COLUMN suspended_at_ms INTEGER;
+                    ALTER TABLE tenant ADD COLUMN closed_at_ms INTEGER;
+                    UPDATE tenant SET created_at_ms = CAST(strftime('%s', 'now') AS INTEGER) * 1000;
+                    """)
+        }
         return migrator
     }
 }

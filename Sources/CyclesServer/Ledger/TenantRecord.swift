@@ -29,6 +29,19 @@ struct TenantRecord: Sendable {
         }
     }
 
+    /// 403 FORBIDDEN for new work (a reserve that is not a dry run, an event) of a SUSPENDED tenant, and 409
+    /// TENANT_CLOSED of a closed one. The admin spec says a suspended tenant is "read-only, no new reservations;
+    /// existing active reservations can still commit/release" but gives the runtime no code for it, so
+    /// `protocol.md` §16.18's fallback, 403 FORBIDDEN, is used; commit, release, extend and reads go on.
+    /// Dry runs and decide stay evaluations (they persist nothing).
+    func requireAcceptsNewWork() throws {
+        try requireOpen()
+        if status == "SUSPENDED" {
+            throw LedgerError(
+                .forbidden, "Tenant \(tenantID) is suspended: no new reservations or events", tenant: tenantID)
+        }
+    }
+
     /// 409 TENANT_CLOSED for fresh mutations of a closed tenant's objects.
     func requireOpen() throws {
         if isClosed {

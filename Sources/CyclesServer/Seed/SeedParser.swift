@@ -126,8 +126,20 @@ struct SeedParser {
                 let keyStatus = try status(
                     string(keyMembers, "status", at: keyPath), at: "\(keyPath).status",
                     allowed: ["ACTIVE", "REVOKED", "EXPIRED"])
+                var permissions: [Permission]?
+                if let list = keyMembers["permissions"], list != .null {
+                    guard let items = list.arrayValue else { throw fail("\(keyPath).permissions", "must be an array") }
+                    permissions = try items.enumerated().map { offset, item in
+                        guard let text = item.stringValue, Permission(rawValue: text).isKnown else {
+                            throw fail("\(keyPath).permissions[\(offset)]", "must be a Permission (e.g. reservations:create)")
+                        }
+                        return Permission(rawValue: text)
+                    }
+                }
                 tenant.apiKeys.append(
-                    SeedAPIKey(key: secret, name: try string(keyMembers, "name", at: keyPath), status: keyStatus))
+                    SeedAPIKey(
+                        key: secret, name: try string(keyMembers, "name", at: keyPath), status: keyStatus,
+                        permissions: permissions, expiresAtMs: try integer(keyMembers, "expires_at_ms", at: keyPath)))
             }
         }
         return tenant

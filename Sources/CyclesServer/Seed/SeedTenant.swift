@@ -54,15 +54,25 @@ public struct SeedAPIKey: Codable, Sendable, Hashable {
     public var name: String?
     /// `ACTIVE` (default) or `REVOKED`; a revoked key gets 401.
     public var status: String?
+    /// What the key may do; absent means the spec's tenant defaults (`Permission.tenantDefaults`).
+    public var permissions: [Permission]?
+    /// When the key stops authenticating (epoch ms on the namespace clock); absent means never.
+    public var expiresAtMs: Int64?
 
     /// Creates a seed key.
-    public init(key: String, name: String? = nil, status: String? = nil) {
+    public init(
+        key: String, name: String? = nil, status: String? = nil, permissions: [Permission]? = nil,
+        expiresAtMs: Int64? = nil
+    ) {
         self.key = key
         self.name = name
         self.status = status
+        self.permissions = permissions
+        self.expiresAtMs = expiresAtMs
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case key, name, status
+        case key, name, status, permissions
+        case expiresAtMs = "expires_at_ms"
     }
 }

@@ -1,0 +1,46 @@
+import CyclesProtocol
+import Hummingbird
+
+/// `POST/GET /v1/admin/api-keys`, `PATCH/DELETE /v1/admin/api-keys/{key_id}` (reference operations).
+extension AdminRoutes {
+    func addAPIKeyRoutes(to router: Router<BasicRequestContext>) {
+        router.post("/v1/admin/api-keys") { request, _ in
+            await exchange.respond(to: request) {
+                try requireAdmin(request)
+                let body = try await decode(APIKeyCreateRequest.self, from: request)
+                return try .json(try await ledger.createAPIKey(body), status: 201, tenant: nil)
+            }
+        }
+        router.get("/v1/admin/api-keys") { request, _ in
+            await exchange.respond(to: request) {
+                try requireAdmin(request)
+                let parameters = QueryParameters(request)
+                // sort_by / sort_dir are additive parameters the spec lets a server ignore: keys come newest first.
+                var query = Ledger.APIKeyQuery(
+                    tenantID: parameters["tenant_id"], status: parameters["status"], search: parameters["search"],
+                    cursor: parameters["cursor"])
+                if let limit = parameters["limit"] {
+                    guard let value = Int(limit) else { throw LedgerError.invalid("limit must be an integer between 1 and 100") }
+                    query.limit = value
+                }
+                return try .json(try await ledger.listAPIKeys(query), tenant: nil)
+            }
+        }
+        router.patch("/v1/admin/api-keys/:key_id") { request, context in
+            await exchange.respond(to: request) {
+                try requireAdmin(request)
+                let keyID = try context.parameters.require("key_id")
+                let body = try await decode(APIKeyUpdateRequest.self, from: request)
+                return try .json(try await ledger.updateAPIKey(keyID, body), tenant: nil)
+            }
+        }
+        router.delete("/v1/admin/api-keys/:key_id") { request, context in
+            await exchange.respond(to: request) {
+                try requireAdmin(request)
+                let keyID = try context.parameters.require("key_id")
+                let reason = QueryParameters(request)["reason"]
+                return try .json(try await ledger.revokeAPIKey(keyID, reason: reason), tenant: nil)
+            }
+        }
+    }
+}

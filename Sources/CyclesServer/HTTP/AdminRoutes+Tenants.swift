@@ -1,0 +1,48 @@
+import CyclesProtocol
+import Hummingbird
+
+/// `POST/GET /v1/admin/tenants`, `GET/PATCH /v1/admin/tenants/{tenant_id}` (reference operations).
+extension AdminRoutes {
+    func addTenantRoutes(to router: Router<BasicRequestContext>) {
+        router.post("/v1/admin/tenants") { request, _ in
+            await exchange.respond(to: request) {
+                try requireAdmin(request)
+                let body = try await decode(TenantCreateRequest.self, from: request)
+                switch try await ledger.createTenant(body) {
+                case .created(let tenant): return try .json(tenant, status: 201, tenant: nil)
+                case .existing(let tenant): return try .json(tenant, tenant: nil)
+                }
+            }
+        }
+        router.get("/v1/admin/tenants") { request, _ in
+            await exchange.respond(to: request) {
+                try requireAdmin(request)
+                let parameters = QueryParameters(request)
+                var query = Ledger.TenantQuery(
+                    status: parameters["status"], parentTenantID: parameters["parent_tenant_id"],
+                    search: parameters["search"], cursor: parameters["cursor"])
+                if let sortBy = parameters["sort_by"] { query.sortBy = sortBy }
+                if let direction = parameters["sort_dir"] { query.sortDirection = direction }
+                if let limit = parameters["limit"] {
+                    guard let value = Int(limit) else { throw LedgerError.invalid("limit must be an integer between 1 and 100") }
+                    query.limit = value
+                }
+                return try .json(try await ledger.listTenants(query), tenant: nil)
+            }
+        }
+        router.get("/v1/admin/tenants/:tenant_id") { request, context in
+            await exchange.respond(to: request) {
+                try requireAdmin(request)
+                return try .json(try await ledger.tenant(try context.parameters.require("tenant_id")), tenant: nil)
+            }
+        }
+        router.patch("/v1/admin/tenants/:tenant_id") { request, context in
+            await exchange.respond(to: request) {
+                try requireAdmin(request)
+                let tenantID = try context.parameters.require("tenant_id")
+                let body = try await decode(TenantUpdateRequest.self, from: request)
+                return try .json(try await ledger.updateTenant(tenantID, body), tenant: nil)
+            }
+        }
+    }
+}

@@ -1,0 +1,238 @@
+public import CyclesProtocol
+import GRDB
+
+import Foundation
+
+/// API-key administration (`/v1/admin/api-keys…`), callable without HTTP. A secret is generated here, returned
+/// once by `createAPIKey`, and stored only as its SHA-256 digest; nothing here logs it.
+extension Ledger {
+    /// Filters and page position of `listAPIKeys` (newest first, keyset on creation time and key id).
+    public struct APIKeyQuery: Sendable, Hashable {
+        /// Only this tenant's keys.
+        public var tenantID: String?
+        /// `ACTIVE`, `REVOKED` or `EXPIRED`.
+        public var status: String?
+        /// Case-insensitive substring of `key_id` or `name` (at most 128 characters).
+        public var search: String?
+        /// 1–100 (default 50).
+        public var limit: Int
+        /// From a previous page's `next_cursor`.
+        public var cursor: String?
+
+        /// Creates a query.
+        public init(
+            tenantID: String? = nil, status: String? = nil, search: String? = nil, limit: Int = 50, cursor: String? = nil
+        ) {
+            self.tenantID = tenantID
+            self.status = status
+            self.search = search
+            self.limit = limit
+            self.cursor = cursor
+        }
+    }
+
+    /// `POST /v1/admin/api-keys`: a new `cyc_live_` key for an existing, not CLOSED tenant (400 naming `tenant_id`
+    /// for an unknown one, as the spec lists no 404; 409 `TENANT_CLOSED` for a closed one).
+    public func createAPIKey(_ request: APIKeyCreateRequest) async throws -> APIKeyCreateResponse {
+        try Self.validateKeyText(name: request.name, description: request.description)
+        try Self.validate(permissions: request.permissions)
+        let expiresAtMs = try request.expiresAt.map { text throws(LedgerError) in try Self.parseInstant(text, field: "expires_at") }
+        let secret = "cyc_live_" + RandomIdentifier.secretHex(byteCount: 16)
+        let digest = Self.hash(secret)
+        let keyID = Self.keyID(digest: digest)
+        let permissions = request.permissions ?? Permission.tenantDefaults
+        let created = try await write { db -> Int64 in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT namespace, status FROM tenant WHERE tenant_id = ?", arguments: [request.tenantID])
+            else { throw LedgerError.invalid("tenant_id: unknown tenant '\(request.tenantID)'") }
+            if (row["status"] as String) == "CLOSED" {
+                throw LedgerError(.tenantClosed, "Tenant \(request.tenantID) is closed; no keys can be created", tenant: request.tenantID)
+            }
+            let now = self.now(namespace: row["namespace"])
+            if let expiresAtMs, expiresAtMs <= now { throw LedgerError.invalid("expires_at: must be in the future") }
+            try db.execute(
+                sql: """
+                    INSERT INTO api_key (key_hash, tenant_id, name, status, key_id, key_prefix, description, permissions,
+                      scope_filter, created_at_ms, expires_at_ms, metadata_json)
+                    VALUES (?, ?, ?, 'ACTIVE', ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    digest, request.tenantID, request.name, keyID, Self.keyPrefix(of: secret), request.description,
+                    Self.encodeList(permissions.map(\.rawValue)), Self.encodeList(request.scopeFilter), now, expiresAtMs,
+                    try Self.encodeJSON(request.metadata),
+                ])
+            return now
+        }
+        try reloadTenants()
+        return APIKeyCreateResponse(
+            keyID: keyID, keySecret: secret, keyPrefix: Self.keyPrefix(of: secret), tenantID: request.tenantID,
+            permissions: permissions, createdAt: Self.iso8601(created),
+            expiresAt: expiresAtMs.map(Self.iso8601) ?? APIKey.never)
+    }
+
+    /// `GET /v1/admin/api-keys`: every key's metadata, never a secret.
+    public func listAPIKeys(_ query: APIKeyQuery) async throws -> APIKeyListResponse {
+        guard (1...100).contains(query.limit) else { throw LedgerError.invalid("limit must be an integer between 1 and 100") }
+        if let status = query.status, !["ACTIVE", "REVOKED", "EXPIRED"].contains(status) {
+            throw LedgerError.invalid("status must be one of ACTIVE, REVOKED, EXPIRED")
+        }
+        if let search = query.search, search.count > 128 { throw LedgerError.invalid("search must be at most 128 characters") }
+        var conditions: [String] = []
+        var arguments: [DatabaseValue] = []
+        if let tenantID = query.tenantID {
+            conditions.append("k.tenant_id = ?")
+            arguments.append(tenantID.databaseValue)
+        }
+        if let search = query.search, !search.isEmpty {
+            conditions.append("(instr(lower(k.key_id), ?) > 0 OR instr(lower(coalesce(k.name, '')), ?) > 0)")
+            arguments += [search.lowercased().databaseValue, search.lowercased().databaseValue]
+        }
+        if let cursor = query.cursor {
+            let parts = cursor.split(separator: ".", maxSplits: 2)
+            guard parts.count == 3, parts[0] == "k1", let createdAt = Int64(parts[1]) else {
+                throw LedgerError.invalid("cursor is malformed")
+            }
+            conditions.append("(coalesce(k.created_at_ms, 0) < ? OR (coalesce(k.created_at_ms, 0) = ? AND k.key_id < ?))")
+            arguments += [createdAt.databaseValue, createdAt.databaseValue, String(parts[2]).databaseValue]
+        }
+        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let values = arguments
+        let rows = try await pool.read { db -> [(key: APIKey, createdAtMs: Int64, namespace: String)] in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT k.*, t.namespace FROM api_key k JOIN tenant t USING (tenant_id)\(whereClause)
+                    ORDER BY coalesce(k.created_at_ms, 0) DESC, k.key_id DESC
+                    """, arguments: StatementArguments(values)
+            ).map { row in (Self.apiKey(row: row, now: self.now(namespace: row["namespace"])), row["created_at_ms"] ?? 0, row["namespace"]) }
+        }
+        // The status filter applies to the answered status (an ACTIVE key past its expiry is EXPIRED), which SQL
+        // cannot see without each namespace's clock, so it filters here.
+        let matching = rows.filter { query.status == nil || $0.key.status == query.status }
+        let page = matching.prefix(query.limit)
+        let hasMore = matching.count > query.limit
+        let nextCursor = hasMore ? page.last.map { "k1.\($0.createdAtMs).\($0.key.keyID)" } : nil
+        return APIKeyListResponse(keys: page.map(\.key), nextCursor: nextCursor, hasMore: hasMore)
+    }
+
+    /// `PATCH /v1/admin/api-keys/{key_id}`: name, description, permissions, scope filter, metadata. 404 for an
+    /// unknown key, 409 `KEY_REVOKED` / `KEY_EXPIRED` for one that can no longer change, 409 `TENANT_CLOSED` when
+    /// its tenant is closed.
+    public func updateAPIKey(_ keyID: String, _ request: APIKeyUpdateRequest) async throws -> APIKey {
+        if let name = request.name { try Self.validateKeyText(name: name, description: request.description) }
+        else if let description = request.description, description.count > 1024 {
+            throw LedgerError.invalid("description: must be at most 1024 characters")
+        }
+        try Self.validate(permissions: request.permissions)
+        let updated = try await write { db -> APIKey in
+            let current = try self.requireMutableKey(db, keyID)
+            var assignments: [String] = []
+            var arguments: [DatabaseValue] = []
+            func set(_ column: String, _ value: (any DatabaseValueConvertible)?) {
+                assignments.append("\(column) = ?")
+                arguments.append(value?.databaseValue ?? .null)
+            }
+            if let name = request.name { set("name", name) }
+            if let description = request.description { set("description", description) }
+            if let permissions = request.permissions { set("permissions", Self.encodeList(permissions.map(\.rawValue))) }
+            if let scopeFilter = request.scopeFilter { set("scope_filter", Self.encodeList(scopeFilter)) }
+            if let metadata = request.metadata { set("metadata_json", try Self.encodeJSON(metadata)) }
+            guard !assignments.isEmpty else { return current }
+            arguments.append(keyID.databaseValue)
+            try db.execute(
+                sql: "UPDATE api_key SET \(assignments.joined(separator: ", ")) WHERE key_id = ?",
+                arguments: StatementArguments(arguments))
+            return try self.fetchAPIKey(db, keyID)!
+        }
+        try reloadTenants()
+        return updated
+    }
+
+    /// `DELETE /v1/admin/api-keys/{key_id}?reason=`: ACTIVE → REVOKED, permanent. 404 for an unknown key, 409
+    /// `KEY_REVOKED` when it already is (the spec's prose names `ALREADY_REVOKED`, which its `ErrorCode` enum lacks).
+    public func revokeAPIKey(_ keyID: String, reason: String?) async throws -> APIKey {
+        if let reason, reason.count > 512 { throw LedgerError.invalid("reason: must be at most 512 characters") }
+        let revoked = try await write { db -> APIKey in
+            guard let current = try self.fetchAPIKey(db, keyID) else {
+                throw LedgerError(.notFound, "API key \(keyID) not found")
+            }
+            guard current.status != "REVOKED" else {
+                throw LedgerError(.keyRevoked, "API key \(keyID) is already revoked", httpStatus: 409)
+            }
+            let namespace = try String.fetchOne(
+                db, sql: "SELECT namespace FROM tenant WHERE tenant_id = ?", arguments: [current.tenantID]) ?? Self.defaultNamespace
+            try db.execute(
+                sql: "UPDATE api_key SET status = 'REVOKED', revoked_at_ms = ?, revoked_reason = ? WHERE key_id = ?",
+                arguments: [self.now(namespace: namespace), reason, keyID])
+            return try self.fetchAPIKey(db, keyID)!
+        }
+        try reloadTenants()
+        return revoked
+    }
+
+    // MARK: - Helpers
+
+    func requireMutableKey(_ db: Database, _ keyID: String) throws -> APIKey {
+        guard let current = try fetchAPIKey(db, keyID) else { throw LedgerError(.notFound, "API key \(keyID) not found") }
+        if tenantRecord(current.tenantID)?.isClosed == true {
+            throw LedgerError(.tenantClosed, "Tenant \(current.tenantID) is closed", tenant: current.tenantID)
+        }
+        switch current.status {
+        case "REVOKED": throw LedgerError(.keyRevoked, "API key \(keyID) is revoked and cannot change", httpStatus: 409)
+        case "EXPIRED": throw LedgerError(.keyExpired, "API key \(keyID) is expired and cannot change", httpStatus: 409)
+        default: return current
+        }
+    }
+
+    func fetchAPIKey(_ db: Database, _ keyID: String) throws -> APIKey? {
+        try Row.fetchOne(
+            db, sql: "SELECT k.*, t.namespace FROM api_key k JOIN tenant t USING (tenant_id) WHERE k.key_id = ?",
+            arguments: [keyID]
+        ).map { row in Self.apiKey(row: row, now: now(namespace: row["namespace"])) }
+    }
+
+    static func apiKey(row: Row, now: Int64) -> APIKey {
+        let expiresAtMs: Int64? = row["expires_at_ms"]
+        var status: String = row["status"]
+        if status == "ACTIVE", let expiresAtMs, now >= expiresAtMs { status = "EXPIRED" }
+        return APIKey(
+            keyID: row["key_id"], tenantID: row["tenant_id"], keyPrefix: row["key_prefix"] ?? "",
+            name: row["name"], description: row["description"],
+            permissions: decodeList(row["permissions"]).map { $0.map(Permission.init(rawValue:)) } ?? Permission.tenantDefaults,
+            scopeFilter: decodeList(row["scope_filter"]), status: status,
+            createdAt: iso8601(row["created_at_ms"] ?? 0), expiresAt: expiresAtMs.map(iso8601) ?? APIKey.never,
+            revokedAt: (row["revoked_at_ms"] as Int64?).map(iso8601), revokedReason: row["revoked_reason"],
+            metadata: (row["metadata_json"] as String?).flatMap {
+                try? CyclesJSON.decode([String: JSONValue].self, from: Data($0.utf8))
+            })
+    }
+
+    static func validateKeyText(name: String, description: String?) throws(LedgerError) {
+        guard !name.isEmpty, name.count <= 256 else { throw .invalid("name: must be 1-256 characters") }
+        if let description, description.count > 1024 { throw .invalid("description: must be at most 1024 characters") }
+    }
+
+    static func validate(permissions: [Permission]?) throws(LedgerError) {
+        for (index, permission) in (permissions ?? []).enumerated() where !permission.isKnown {
+            throw .invalid("permissions[\(index)]: unknown permission '\(permission.rawValue)'")
+        }
+    }
+
+    static func encodeJSON(_ value: (some Encodable)?) throws -> String? {
+        guard let value else { return nil }
+        return String(decoding: try CyclesJSON.encode(value), as: UTF8.self)
+    }
+
+    /// An RFC 3339 date-time as epoch ms (400 naming `field` otherwise).
+    static func parseInstant(_ text: String, field: String) throws(LedgerError) -> Int64 {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var date = formatter.date(from: text)
+        if date == nil {
+            formatter.formatOptions = [.withInternetDateTime]
+            date = formatter.date(from: text)
+        }
+        guard let date else { throw .invalid("\(field): must be an RFC 3339 date-time") }
+        return Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+}

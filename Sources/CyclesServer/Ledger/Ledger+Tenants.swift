@@ -1,0 +1,366 @@
+public import CyclesProtocol
+import GRDB
+
+import Foundation
+
+/// Tenant administration (`/v1/admin/tenants…`), callable without HTTP. Tenants created here live in the `default`
+/// namespace; tenant ids are unique across namespaces, so get, list and patch see every namespace's tenants.
+extension Ledger {
+    /// What `createTenant` did.
+    public enum TenantCreation: Sendable {
+        /// A new tenant (201).
+        case created(Tenant)
+        /// The tenant already existed with the same name: the retry answers it unchanged (200).
+        case existing(Tenant)
+    }
+
+    /// Filters and page position of `listTenants`.
+    public struct TenantQuery: Sendable, Hashable {
+        /// Only this status.
+        public var status: String?
+        /// Only children of this tenant.
+        public var parentTenantID: String?
+        /// Case-insensitive substring of `tenant_id` or `name` (at most 128 characters).
+        public var search: String?
+        /// `tenant_id`, `name`, `status` or `created_at` (default).
+        public var sortBy: String
+        /// `asc` or `desc` (default).
+        public var sortDirection: String
+        /// 1–100 (default 50).
+        public var limit: Int
+        /// From a previous page's `next_cursor`.
+        public var cursor: String?
+
+        /// Creates a query with the spec's defaults.
+        public init(
+            status: String? = nil, parentTenantID: String? = nil, search: String? = nil, sortBy: String = "created_at",
+            sortDirection: String = "desc", limit: Int = 50, cursor: String? = nil
+        ) {
+            self.status = status
+            self.parentTenantID = parentTenantID
+            self.search = search
+            self.sortBy = sortBy
+            self.sortDirection = sortDirection
+            self.limit = limit
+            self.cursor = cursor
+        }
+    }
+
+    static let tenantStatuses = ["ACTIVE", "SUSPENDED", "CLOSED"]
+    static let expiryPolicies = ["AUTO_RELEASE", "MANUAL_CLEANUP", "GRACE_ONLY"]
+
+    /// `POST /v1/admin/tenants`. Retrying with the same `tenant_id` and name answers the existing tenant (200); the
+    /// same id with another name is 409 `DUPLICATE_RESOURCE` (the spec's "conflicts with different tenant").
+    public func createTenant(_ request: TenantCreateRequest) async throws -> TenantCreation {
+        try Self.validate(request)
+        let creation = try await write { db -> TenantCreation in
+            if let existing = try Self.fetchTenant(db, request.tenantID) {
+                guard existing.name == request.name else {
+                    throw LedgerError(
+                        .duplicateResource, "tenant_id '\(request.tenantID)' already belongs to tenant '\(existing.name)'",
+                        httpStatus: 409)
+                }
+                return .existing(existing)
+            }
+            let now = self.now(namespace: Self.defaultNamespace)
+            try db.execute(
+                sql: """
+                    INSERT INTO tenant (tenant_id, namespace, name, status, default_overage_policy, max_extensions,
+                      default_ttl_ms, max_ttl_ms, parent_tenant_id, metadata_json, reservation_expiry_policy,
+                      created_at_ms, updated_at_ms)
+                    VALUES (?, ?, ?, 'ACTIVE', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    request.tenantID, Self.defaultNamespace, request.name, request.defaultCommitOveragePolicy?.rawValue,
+                    request.maxReservationExtensions, request.defaultReservationTTLMs, request.maxReservationTTLMs,
+                    request.parentTenantID, try Self.encodeMetadata(request.metadata), request.reservationExpiryPolicy,
+                    now, now,
+                ])
+            return .created(try Self.fetchTenant(db, request.tenantID)!)
+        }
+        try reloadTenants()
+        return creation
+    }
+
+    /// `GET /v1/admin/tenants/{tenant_id}`; 404 `TENANT_NOT_FOUND` for an unknown id.
+    public func tenant(_ tenantID: String) async throws -> Tenant {
+        guard let tenant = try await pool.read({ db in try Self.fetchTenant(db, tenantID) }) else {
+            throw LedgerError(.tenantNotFound, "Tenant \(tenantID) not found", httpStatus: 404)
+        }
+        return tenant
+    }
+
+    /// `GET /v1/admin/tenants`: filtered, sorted, keyset-paginated on (sort key, tenant_id).
+    public func listTenants(_ query: TenantQuery) async throws -> TenantListResponse {
+        let sortColumns = ["tenant_id": "tenant_id", "name": "coalesce(name, tenant_id)", "status": "status",
+            "created_at": "coalesce(created_at_ms, 0)"]
+        guard let column = sortColumns[query.sortBy] else {
+            throw LedgerError.invalid("sort_by must be one of tenant_id, name, status, created_at")
+        }
+        guard ["asc", "desc"].contains(query.sortDirection) else { throw LedgerError.invalid("sort_dir must be asc or desc") }
+        guard (1...100).contains(query.limit) else { throw LedgerError.invalid("limit must be an integer between 1 and 100") }
+        if let status = query.status, !Self.tenantStatuses.contains(status) {
+            throw LedgerError.invalid("status must be one of ACTIVE, SUSPENDED, CLOSED")
+        }
+        if let search = query.search, search.count > 128 {
+            throw LedgerError.invalid("search must be at most 128 characters")
+        }
+        var conditions: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        if let status = query.status {
+            conditions.append("status = ?")
+            arguments.append(status)
+        }
+        if let parent = query.parentTenantID {
+            conditions.append("parent_tenant_id = ?")
+            arguments.append(parent)
+        }
+        if let search = query.search, !search.isEmpty {
+            conditions.append("(instr(lower(tenant_id), ?) > 0 OR instr(lower(coalesce(name, '')), ?) > 0)")
+            arguments += [search.lowercased(), search.lowercased()]
+        }
+        let descending = query.sortDirection == "desc"
+        if let cursor = query.cursor {
+            let position = try TenantCursor(decoding: cursor, sortBy: query.sortBy, direction: query.sortDirection)
+            let comparison = descending ? "<" : ">"
+            conditions.append("(\(column) \(comparison) ? OR (\(column) = ? AND tenant_id \(comparison) ?))")
+            arguments += [position.sortDatabaseValue, position.sortDatabaseValue, position.tenantID]
+        }
+        let direction = descending ? "DESC" : "ASC"
+        let sql = """
+            SELECT *, \(column) AS sort_value FROM tenant\(conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+            ORDER BY sort_value \(direction), tenant_id \(direction) LIMIT \(query.limit + 1)
+            """
+        let values = arguments.map(\.databaseValue)
+        let numeric = query.sortBy == "created_at"
+        let rows = try await pool.read { db -> [(tenant: Tenant, sortValue: String)] in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(values)).map { row in
+                (try Self.tenant(row: row), numeric ? String(row["sort_value"] as Int64) : row["sort_value"])
+            }
+        }
+        let page = rows.prefix(query.limit)
+        let hasMore = rows.count > query.limit
+        var nextCursor: String?
+        if hasMore, let last = page.last {
+            nextCursor = TenantCursor(
+                sortBy: query.sortBy, direction: query.sortDirection, sortValue: last.sortValue, numeric: numeric,
+                tenantID: last.tenant.tenantID
+            ).encoded
+        }
+        return TenantListResponse(tenants: page.map(\.tenant), nextCursor: nextCursor, hasMore: hasMore)
+    }
+
+    /// `PATCH /v1/admin/tenants/{tenant_id}`. Status moves ACTIVE ⇄ SUSPENDED and anything → CLOSED; CLOSED is
+    /// terminal (closing again is a no-op, any other change 409 `TENANT_CLOSED`). Closing runs the spec's cascade in
+    /// the same transaction as the flip (its Mode A): ACTIVE reservations are released (their holds returned), then
+    /// budgets are CLOSED and ACTIVE keys REVOKED, so no request ever sees a half-closed tenant.
+    public func updateTenant(_ tenantID: String, _ request: TenantUpdateRequest) async throws -> Tenant {
+        try Self.validate(request)
+        let updated = try await write { db -> Tenant in
+            guard let current = try Self.fetchTenant(db, tenantID) else {
+                throw LedgerError(.tenantNotFound, "Tenant \(tenantID) not found", httpStatus: 404)
+            }
+            guard let namespace = try String.fetchOne(
+                db, sql: "SELECT namespace FROM tenant WHERE tenant_id = ?", arguments: [tenantID])
+            else { throw LedgerError(.tenantNotFound, "Tenant \(tenantID) not found", httpStatus: 404) }
+            let now = self.now(namespace: namespace)
+            if current.status == "CLOSED" {
+                let onlyReclose = request == TenantUpdateRequest(status: "CLOSED")
+                if onlyReclose { return current }
+                throw LedgerError(.tenantClosed, "Tenant \(tenantID) is closed; it can no longer change", tenant: tenantID)
+            }
+            var assignments: [String] = []
+            var arguments: [any DatabaseValueConvertible & Sendable] = []
+            func set(_ column: String, _ value: (any DatabaseValueConvertible & Sendable)?) {
+                assignments.append("\(column) = ?")
+                arguments.append(value ?? DatabaseValue.null)
+            }
+            if let name = request.name { set("name", name) }
+            if let metadata = request.metadata { set("metadata_json", try Self.encodeMetadata(metadata)) }
+            if let policy = request.defaultCommitOveragePolicy { set("default_overage_policy", policy.rawValue) }
+            if let ttl = request.defaultReservationTTLMs { set("default_ttl_ms", ttl) }
+            if let ttl = request.maxReservationTTLMs { set("max_ttl_ms", ttl) }
+            if let extensions = request.maxReservationExtensions { set("max_extensions", extensions) }
+            if let status = request.status, status != current.status {
+                set("status", status)
+                if status == "SUSPENDED" { set("suspended_at_ms", now) }
+                if status == "CLOSED" {
+                    set("closed_at_ms", now)
+                    try self.closeOwnedObjects(db, tenantID: tenantID, now: now)
+                }
+            }
+            set("updated_at_ms", now)
+            arguments.append(tenantID)
+            try db.execute(
+                sql: "UPDATE tenant SET \(assignments.joined(separator: ", ")) WHERE tenant_id = ?",
+                arguments: StatementArguments(arguments))
+            return try Self.fetchTenant(db, tenantID)!
+        }
+        try reloadTenants()
+        return updated
+    }
+
+    /// The close cascade inside the closing transaction, in the spec's Mode A order: ACTIVE reservations → RELEASED
+    /// (holds returned), budgets → CLOSED, ACTIVE keys → REVOKED; the caller flips the tenant last. The ledger
+    /// identity holds throughout (a release moves `reserved` back to `remaining`). One audit row per mutated object,
+    /// with the spec's reserved `…_via_tenant_cascade` kinds, plus `tenant.closed`.
+    func closeOwnedObjects(_ db: Database, tenantID: String, now: Int64) throws {
+        func audit(_ operation: String, reservationID: String? = nil, reason: String? = nil) throws {
+            try db.execute(
+                sql: """
+                    INSERT INTO audit_log (tenant_id, actor_type, operation, reservation_id, reason, at_ms)
+                    VALUES (?, 'admin', ?, ?, ?, ?)
+                    """, arguments: [tenantID, operation, reservationID, reason, now])
+        }
+        let open = try Row.fetchAll(
+            db, sql: "SELECT * FROM reservation WHERE tenant_id = ? AND status = 'ACTIVE'", arguments: [tenantID]
+        ).map(ReservationRecord.init(row:))
+        for var record in open {
+            try returnHold(db, record)
+            record.status = .released
+            record.finalizedAtMs = now
+            try record.saveTransition(db, from: .active, atMs: now)
+            try audit("reservation.released_via_tenant_cascade", reservationID: record.reservationID.rawValue,
+                reason: "tenant_closed")
+        }
+        for scope in try String.fetchAll(
+            db, sql: "SELECT scope_path || ' ' || unit FROM budget WHERE tenant_id = ? AND status != 'CLOSED'",
+            arguments: [tenantID])
+        {
+            try audit("budget.closed_via_tenant_cascade", reason: scope)
+        }
+        try db.execute(sql: "UPDATE budget SET status = 'CLOSED' WHERE tenant_id = ?", arguments: [tenantID])
+        for keyID in try String.fetchAll(
+            db, sql: "SELECT key_id FROM api_key WHERE tenant_id = ? AND status = 'ACTIVE'", arguments: [tenantID])
+        {
+            try audit("api_key.revoked_via_tenant_cascade", reason: keyID)
+        }
+        try db.execute(
+            sql: """
+                UPDATE api_key SET status = 'REVOKED', revoked_at_ms = ?, revoked_reason = 'tenant closed'
+                WHERE tenant_id = ? AND status = 'ACTIVE'
+                """, arguments: [now, tenantID])
+        try audit("tenant.closed")
+    }
+
+    // MARK: - Validation
+
+    static func validate(_ request: TenantCreateRequest) throws(LedgerError) {
+        let id = request.tenantID
+        guard (3...64).contains(id.count),
+            id.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" })
+        else {
+            throw .invalid("tenant_id: must match ^[a-z0-9-]+$ and be 3-64 characters")
+        }
+        try validateName(request.name)
+        try validateSettings(
+            metadata: request.metadata, policy: request.defaultCommitOveragePolicy,
+            defaultTTL: request.defaultReservationTTLMs, maxTTL: request.maxReservationTTLMs,
+            extensions: request.maxReservationExtensions)
+        if let policy = request.reservationExpiryPolicy, !expiryPolicies.contains(policy) {
+            throw .invalid("reservation_expiry_policy: must be one of \(expiryPolicies.joined(separator: ", "))")
+        }
+    }
+
+    static func validate(_ request: TenantUpdateRequest) throws(LedgerError) {
+        if let name = request.name { try validateName(name) }
+        if let status = request.status, !tenantStatuses.contains(status) {
+            throw .invalid("status: must be one of ACTIVE, SUSPENDED, CLOSED")
+        }
+        try validateSettings(
+            metadata: request.metadata, policy: request.defaultCommitOveragePolicy,
+            defaultTTL: request.defaultReservationTTLMs, maxTTL: request.maxReservationTTLMs,
+            extensions: request.maxReservationExtensions)
+    }
+
+    static func validateName(_ name: String) throws(LedgerError) {
+        guard !name.isEmpty, name.count <= 256 else { throw .invalid("name: must be 1-256 characters") }
+    }
+
+    static func validateSettings(
+        metadata: [String: String]?, policy: CommitOveragePolicy?, defaultTTL: Int64?, maxTTL: Int64?, extensions: Int?
+    ) throws(LedgerError) {
+        if let metadata, metadata.count > 32 { throw .invalid("metadata: at most 32 entries") }
+        if let policy, !policy.isKnown {
+            throw .invalid("default_commit_overage_policy: must be one of REJECT, ALLOW_IF_AVAILABLE, ALLOW_WITH_OVERDRAFT")
+        }
+        if let defaultTTL, !ProtocolLimits.ttlMs.contains(defaultTTL) {
+            throw .invalid("default_reservation_ttl_ms: must be between 1000 and 86400000")
+        }
+        if let maxTTL, !ProtocolLimits.ttlMs.contains(maxTTL) {
+            throw .invalid("max_reservation_ttl_ms: must be between 1000 and 86400000")
+        }
+        if let extensions, extensions < 0 { throw .invalid("max_reservation_extensions: must not be negative") }
+    }
+
+    // MARK: - Rows
+
+    static func fetchTenant(_ db: Database, _ tenantID: String) throws -> Tenant? {
+        try Row.fetchOne(db, sql: "SELECT * FROM tenant WHERE tenant_id = ?", arguments: [tenantID]).map(tenant(row:))
+    }
+
+    static func tenant(row: Row) throws -> Tenant {
+        let tenantID: String = row["tenant_id"]
+        return Tenant(
+            tenantID: tenantID,
+            // Seeded tenants may have no name; the schema requires one, so the id stands in.
+            name: row["name"] ?? tenantID, status: row["status"], parentTenantID: row["parent_tenant_id"],
+            defaultCommitOveragePolicy: (row["default_overage_policy"] as String?).map(CommitOveragePolicy.init(rawValue:)),
+            defaultReservationTTLMs: row["default_ttl_ms"], maxReservationTTLMs: row["max_ttl_ms"],
+            maxReservationExtensions: row["max_extensions"], reservationExpiryPolicy: row["reservation_expiry_policy"],
+            metadata: (row["metadata_json"] as String?).flatMap {
+                try? CyclesJSON.decode([String: String].self, from: Data($0.utf8))
+            },
+            createdAt: iso8601(row["created_at_ms"] ?? 0), updatedAt: (row["updated_at_ms"] as Int64?).map(iso8601),
+            suspendedAt: (row["suspended_at_ms"] as Int64?).map(iso8601),
+            closedAt: (row["closed_at_ms"] as Int64?).map(iso8601))
+    }
+
+    static func encodeMetadata(_ metadata: [String: String]?) throws -> String? {
+        guard let metadata else { return nil }
+        return String(decoding: try CyclesJSON.encode(metadata), as: UTF8.self)
+    }
+}
+
+/// The admin tenant list's cursor: the last row's sort value and id, bound to the sort it was made for.
+struct TenantCursor: Codable {
+    var sortBy: String
+    var direction: String
+    var sortValue: String
+    var numeric: Bool
+    var tenantID: String
+
+    init(sortBy: String, direction: String, sortValue: String, numeric: Bool, tenantID: String) {
+        self.sortBy = sortBy
+        self.direction = direction
+        self.sortValue = sortValue
+        self.numeric = numeric
+        self.tenantID = tenantID
+    }
+
+    /// Parses a cursor and checks it was made for the same sort.
+    init(decoding text: String, sortBy: String, direction: String) throws(LedgerError) {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        guard let data = Data(base64Encoded: base64), let cursor = try? CyclesJSON.decode(TenantCursor.self, from: data)
+        else { throw .invalid("cursor is malformed") }
+        guard cursor.sortBy == sortBy, cursor.direction == direction else {
+            throw .invalid("cursor does not belong to this query (sort changed)")
+        }
+        self = cursor
+    }
+
+    /// The value to compare against in SQL (an integer for `created_at`).
+    var sortDatabaseValue: any DatabaseValueConvertible { numeric ? (Int64(sortValue) ?? 0) : sortValue }
+
+    /// URL-safe base64 of the JSON.
+    var encoded: String {
+        let data = (try? CyclesJSON.encode(self)) ?? Data()
+        return data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case sortBy = "s", direction = "d", sortValue = "v", numeric = "n", tenantID = "t"
+    }
+}

@@ -14,7 +14,7 @@ extension AdminRoutes {
         router.get("/v1/admin/api-keys") { request, _ in
             await exchange.respond(to: request) {
                 try requireAdmin(request)
-                let parameters = QueryParameters(request)
+                let parameters = try QueryParameters(request)
                 // sort_by / sort_dir are additive parameters the spec lets a server ignore: keys come newest first.
                 var query = Ledger.APIKeyQuery(
                     tenantID: parameters["tenant_id"], status: parameters["status"], search: parameters["search"],
@@ -38,7 +38,7 @@ extension AdminRoutes {
             await exchange.respond(to: request) {
                 try requireAdmin(request)
                 let keyID = try context.parameters.require("key_id")
-                let reason = QueryParameters(request)["reason"]
+                let reason = try QueryParameters(request)["reason"]
                 return try .json(try await ledger.revokeAPIKey(keyID, reason: reason), tenant: nil)
             }
         }

@@ -17,7 +17,7 @@ extension AdminRoutes {
         router.get("/v1/admin/tenants") { request, _ in
             await exchange.respond(to: request) {
                 try requireAdmin(request)
-                let parameters = QueryParameters(request)
+                let parameters = try QueryParameters(request)
                 var query = Ledger.TenantQuery(
                     status: parameters["status"], parentTenantID: parameters["parent_tenant_id"],
                     search: parameters["search"], cursor: parameters["cursor"])

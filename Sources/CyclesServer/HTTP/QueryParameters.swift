@@ -78,18 +78,11 @@ struct QueryParameters {
     /// A bare number is refused: the spec declares these bounds `format: date-time`, not epoch milliseconds.
     func instant(_ name: String) throws -> Int64? {
         guard let text = values[name], !text.isEmpty else { return nil }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        var date = formatter.date(from: text)
-        if date == nil {
-            formatter.formatOptions = [.withInternetDateTime]
-            date = formatter.date(from: text)
-        }
-        guard let date else {
+        guard let epochMs = RFC3339.epochMs(text) else {
             throw LedgerError.invalid(
                 "\(name) must be an RFC 3339 date-time such as 2026-01-15T08:00:00Z (got '\(text)')")
         }
-        return Int64((date.timeIntervalSince1970 * 1000).rounded())
+        return epochMs
     }
 
     func balanceFilter() throws -> BalanceFilter {

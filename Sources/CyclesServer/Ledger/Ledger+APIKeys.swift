@@ -225,14 +225,7 @@ extension Ledger {
 
     /// An RFC 3339 date-time as epoch ms (400 naming `field` otherwise).
     static func parseInstant(_ text: String, field: String) throws(LedgerError) -> Int64 {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        var date = formatter.date(from: text)
-        if date == nil {
-            formatter.formatOptions = [.withInternetDateTime]
-            date = formatter.date(from: text)
-        }
-        guard let date else { throw .invalid("\(field): must be an RFC 3339 date-time") }
-        return Int64((date.timeIntervalSince1970 * 1000).rounded())
+        guard let epochMs = RFC3339.epochMs(text) else { throw .invalid("\(field): must be an RFC 3339 date-time") }
+        return epochMs
     }
 }

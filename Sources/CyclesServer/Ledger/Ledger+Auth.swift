@@ -56,8 +56,5 @@ extension Ledger {
     }
 
     /// Epoch milliseconds as an ISO 8601 UTC timestamp with milliseconds (the admin plane's `date-time`).
-    static func iso8601(_ epochMs: Int64) -> String {
-        Date(timeIntervalSince1970: Double(epochMs) / 1_000)
-            .formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
+    static func iso8601(_ epochMs: Int64) -> String { RFC3339.string(epochMs) }
 }

@@ -45,6 +45,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),
@@ -102,6 +104,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // The process-level half of the durable-recovery tests (restart, concurrent replay) and the recovery
+        // conformance adapter that scripts/recovery-conformance-adapter runs.
+        .executableTarget(
+            name: "cycles-recovery-harness",
+            dependencies: [
+                "Cycles",
+                "CyclesProtocol",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/CyclesRecoveryHarness",
             swiftSettings: strictSettings
         ),
         // Examples (built in CI so they cannot rot): basic usage, the guard + low-level API, streaming, errors.

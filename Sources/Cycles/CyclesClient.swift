@@ -13,11 +13,24 @@ public final class CyclesClient: Sendable {
     /// The configuration the client was built with.
     public let config: CyclesConfig
     let transport: HTTPTransport
+    /// The durable settlement journal of this client's identity, when ``CyclesConfig/journal`` enables it.
+    let journal: SettlementJournal?
+    /// Journal replays running in the background (awaited by ``flushPendingCommits(timeout:)``).
+    let replays = ReplayTracker()
 
-    /// Creates a client.
+    /// Creates a client. With the journal enabled (and retries on), the records this identity left behind are
+    /// replayed in the background, once per journal directory per process.
     public init(config: CyclesConfig) {
         self.config = config
         self.transport = HTTPTransport(config: config)
+        self.journal = config.journal.isEnabled
+            ? SettlementJournal(
+                root: config.journal.directory, baseURL: config.baseURL, apiKey: config.apiKey,
+                tenant: config.subjectDefaults.tenant)
+            : nil
+        if let journal, config.journal.replayOnStart, config.retry.isEnabled, ReplayTracker.claim(journal.directory) {
+            startReplay()
+        }
     }
 
     /// Creates a client from a base URL and API key with default settings.

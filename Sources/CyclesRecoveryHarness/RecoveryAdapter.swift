@@ -91,7 +91,8 @@ enum RecoveryAdapter {
         let report = FileManager.default.temporaryDirectory.appendingPathComponent("cycles-recovery-\(UUID().uuidString).xml")
         defer { try? FileManager.default.removeItem(at: report) }
         var arguments = ["--testing-library", "swift-testing", "--xunit-output", report.path]
-        for test in bound { arguments += ["--filter", "^" + NSRegularExpression.escapedPattern(for: test.identifier) + "$"] }
+        // Anchored at the start; the ID may continue with "/<file>:<line>" (a Swift Testing ID carries its source location).
+        for test in bound { arguments += ["--filter", "^" + NSRegularExpression.escapedPattern(for: test.identifier) + "(/|$)"] }
         let process = Process()
         process.executableURL = bundle
         process.arguments = arguments

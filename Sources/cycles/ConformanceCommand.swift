@@ -8,7 +8,7 @@ struct ConformanceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conformance",
         abstract: "Check a Cycles server against the protocol conformance catalogue.",
-        subcommands: [Server.self, Catalogue.self])
+        subcommands: [Server.self, Catalogue.self, ConformanceRecoveryCommand.self])
 
     /// `cycles conformance server --url URL …`
     struct Server: AsyncParsableCommand {

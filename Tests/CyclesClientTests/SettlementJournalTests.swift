@@ -103,7 +103,9 @@ struct SettlementJournalTests {
         try sandbox.seedCommit("rsv_start", key: "key-start")
         try sandbox.seedCommit("rsv_slow", key: "key-slow")
         fixture.server.on("POST", "/rsv_start/commit", .json(200, Bodies.committed))
-        fixture.server.on("POST", "/rsv_slow/commit", .delayed(.milliseconds(800), .json(200, Bodies.committed)))
+        fixture.server.on(
+            "POST", "/rsv_slow/commit", .delayed(.milliseconds(800), .json(200, Bodies.committed)),
+            otherwise: .json(200, Bodies.committed))
         var config = fixture.client.config
         config.journal = .enabled(at: sandbox.root)
         let client = CyclesClient(config: config)

@@ -1,7 +1,10 @@
-import Foundation
+public import Foundation
 import Logging
 
 extension CyclesClient {
+    /// The journal directory of this client's identity (`<journal root>/<fingerprint>`); nil when the journal is off.
+    public var journalDirectory: URL? { journal?.directory }
+
     /// What a replay pass did.
     public struct ReplaySummary: Sendable {
         /// Records settled (success, or a genuine rejection that ends them).
@@ -20,18 +23,30 @@ extension CyclesClient {
     /// empty summary when the journal is disabled.
     @discardableResult
     public func replayPendingSettlements() async -> ReplaySummary {
-        var summary = ReplaySummary()
-        guard let journal else { return summary }
+        guard let journal else { return ReplaySummary() }
+        return await replay(scanned(journal))
+    }
+
+    /// Scans the journal for this server's records, reporting quarantined files to the operator log.
+    private func scanned(_ journal: SettlementJournal) -> SettlementJournal.Scan {
         let scan = journal.scan(baseURL: config.baseURL)
-        summary.quarantined = scan.quarantined
         for (file, reason) in scan.quarantined {
             logger.error(
                 "Cycles journal record is corrupt or unsupported; quarantined as *.corrupt",
                 metadata: ["cycles.journal.file": "\(file)", "reason": "\(reason)"])
         }
         if !scan.pending.isEmpty {
-            logger.info("Cycles replaying \(scan.pending.count) journaled settlement(s)", metadata: ["cycles.journal": "\(journal.directory.path)"])
+            logger.info(
+                "Cycles replaying \(scan.pending.count) journaled settlement(s)",
+                metadata: ["cycles.journal": "\(journal.directory.path)"])
         }
+        return scan
+    }
+
+    /// Settles the scanned records concurrently and waits for them.
+    private func replay(_ scan: SettlementJournal.Scan) async -> ReplaySummary {
+        var summary = ReplaySummary()
+        summary.quarantined = scan.quarantined
         let outcomes = await withTaskGroup(of: (String, Bool).self) { group in
             for record in scan.pending {
                 group.addTask {
@@ -76,8 +91,12 @@ extension CyclesClient {
         return true
     }
 
-    /// Starts the start-up replay in the background.
+    /// Starts the start-up replay: the scan runs now, synchronously, so it sees only records left by earlier
+    /// processes (never a settlement this client starts a moment later); the settling runs in the background.
     func startReplay() {
-        replays.track { [self] in _ = await self.replayPendingSettlements() }
+        guard let journal else { return }
+        let scan = scanned(journal)
+        guard !scan.pending.isEmpty else { return }
+        replays.track { [self] in _ = await self.replay(scan) }
     }
 }

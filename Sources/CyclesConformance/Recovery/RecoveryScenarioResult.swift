@@ -12,6 +12,14 @@ public struct RecoveryScenarioResult: Sendable, Hashable {
     /// The adapter's diagnostic, or why the runner failed the scenario.
     public var diagnostic: String?
 
+    /// Creates a result.
+    public init(scenarioID: String, passed: Bool, nativeTests: [String], diagnostic: String?) {
+        self.scenarioID = scenarioID
+        self.passed = passed
+        self.nativeTests = nativeTests
+        self.diagnostic = diagnostic
+    }
+
     /// Why a scenario failed: the official runner's wording.
     struct Failure: Error {
         let message: String

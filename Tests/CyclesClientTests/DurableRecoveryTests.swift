@@ -110,7 +110,7 @@ struct DurableRecoveryTests {
         defer { sandbox.remove() }
         server.on("POST", "/v1/reservations", .json(200, Bodies.reservation(id: "rsv_d3")))
         server.on(
-            "POST", "/commit", .error(429, "LIMIT_EXCEEDED", headers: ["Retry-After": "2"]), .json(200, Bodies.committed))
+            "POST", "/commit", .error(429, "LIMIT_EXCEEDED", headers: ["Retry-After": "3"]), .json(200, Bodies.committed))
 
         // One attempt only: the first process gives up right after journaling the floor, and exits.
         let first = await (try RecoveryWorker(
@@ -119,8 +119,8 @@ struct DurableRecoveryTests {
         let firstCommit = try #require(server.requests("/commit").first)
         let record = try #require(sandbox.record("rsv_d3"))
         let notBefore = try #require(record.notBeforeMs)
-        #expect(notBefore >= firstCommit.receivedAtMs + 1_000)
-        #expect(notBefore <= PendingSettlement.nowMs() + 2_500)
+        #expect(notBefore >= firstCommit.receivedAtMs + 2_000)
+        #expect(notBefore <= PendingSettlement.nowMs() + 3_500)
 
         let restartedAt = PendingSettlement.nowMs()
         #expect(restartedAt < notBefore)  // process_restarted_before_retry_after

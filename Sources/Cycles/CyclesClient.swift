@@ -4,8 +4,11 @@ import Logging
 /// The Cycles runtime client: nine typed endpoint calls plus the lifecycle helpers (``reserve(estimate:action:subject:options:)``,
 /// ``withCycles(_:estimate:action:subject:options:isolation:_:)``, streaming reservations).
 ///
-/// A client is cheap to share: it is `Sendable`, holds no mutable state, and by default sends through the
-/// process-wide `HTTPClient.shared`, so there is nothing to shut down.
+/// A client is cheap to share: it is `Sendable`, its only mutable state is the set of journal replays it runs,
+/// and by default it sends through the process-wide `HTTPClient.shared`, so there is nothing to shut down
+/// (with a journal, ``flushPendingCommits(timeout:)`` lets a graceful shutdown wait for replays).
+///
+/// With ``CyclesConfig/journal`` enabled, the lifecycle helpers settle durably: see ``SettlementJournal``.
 ///
 /// The low-level calls make exactly one HTTP attempt and never retry (they are primitives); the lifecycle
 /// helpers add heartbeats, same-key settlement retries and the expired-commit event fallback.

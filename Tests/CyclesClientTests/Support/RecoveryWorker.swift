@@ -87,12 +87,13 @@ struct JournalSandbox: Sendable {
 
     var journal: SettlementJournal { SettlementJournal(root: root, baseURL: baseURL, apiKey: apiKey, tenant: tenant) }
 
-    /// The `CYCLES_*` variables of a worker for this identity (fast retries, short timeouts).
+    /// The `CYCLES_*` variables of a worker for this identity (fast retries; a read timeout generous enough for a
+    /// loaded machine).
     func environment(_ extra: [String: String] = [:]) -> [String: String] {
         var env = [
             "CYCLES_BASE_URL": baseURL, "CYCLES_API_KEY": apiKey, "CYCLES_JOURNAL_ENABLED": "true",
             "CYCLES_JOURNAL_DIR": root.path, "CYCLES_RETRY_INITIAL_DELAY": "10", "CYCLES_RETRY_MAX_DELAY": "50",
-            "CYCLES_READ_TIMEOUT": "3000",
+            "CYCLES_READ_TIMEOUT": "10000",
         ]
         if let tenant { env["CYCLES_TENANT"] = tenant }
         env.merge(extra) { $1 }

@@ -6,7 +6,9 @@ import Testing
 
 /// `cycles conformance recovery`: the runner's contract against scripted adapters, then real certifications of
 /// this package's client and of the upstream Python SDK.
-@Suite("Recovery conformance runner")
+// Serialized: the two certifications start many processes (test bundles, pytest); one at a time keeps the
+// machine responsive for the timing-sensitive suites that run alongside.
+@Suite("Recovery conformance runner", .serialized)
 struct RecoveryRunnerTests {
     /// A throwaway adapter: a shell script in a temporary folder.
     static func scriptAdapter(_ body: String) throws -> URL {

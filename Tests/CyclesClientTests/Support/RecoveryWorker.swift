@@ -61,14 +61,20 @@ struct RecoveryWorker: @unchecked Sendable {
         let out = stdout
         let err = stderr
         let proc = process
-        return await Task.detached {
-            let output = out.fileHandleForReading.readDataToEndOfFile()
-            let diagnostics = err.fileHandleForReading.readDataToEndOfFile()
-            proc.waitUntilExit()
-            let line = String(decoding: output, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
-            let json = (try? CyclesJSON.decode(JSONValue.self, from: Data(line.utf8)))?.objectValue ?? [:]
-            return Outcome(status: proc.terminationStatus, json: json, stderr: String(decoding: diagnostics, as: UTF8.self))
-        }.value
+        // Blocking reads run on a dispatch thread, never on Swift concurrency's small cooperative pool (blocking
+        // it would starve every other test of the run).
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let output = out.fileHandleForReading.readDataToEndOfFile()
+                let diagnostics = err.fileHandleForReading.readDataToEndOfFile()
+                proc.waitUntilExit()
+                let line = String(decoding: output, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
+                let json = (try? CyclesJSON.decode(JSONValue.self, from: Data(line.utf8)))?.objectValue ?? [:]
+                continuation.resume(
+                    returning: Outcome(
+                        status: proc.terminationStatus, json: json, stderr: String(decoding: diagnostics, as: UTF8.self)))
+            }
+        }
     }
 }
 

@@ -21,7 +21,7 @@ struct JournalInteropTests {
 
     @Test("a record the Swift client journaled is settled by the Python SDK's replay")
     func pythonSettlesSwiftRecord() async throws {
-        let sdk = try PythonSDK.install()
+        let sdk = try await PythonSDK.install()
         let root = try Self.temporaryRoot()
         defer { try? FileManager.default.removeItem(at: root) }
         try await CyclesTestServer.withRunning(seed: .testing(tenantID: "acme", allocated: 1_000_000)) { server in
@@ -47,7 +47,7 @@ struct JournalInteropTests {
                     .commitBody?["idempotency_key"]?.stringValue)
 
             // The Python SDK, configured for the same server, key, tenant and journal root, replays it.
-            let output = try sdk.run(
+            let output = try await sdk.run(
                 """
                 import os
                 from runcycles import CyclesClient, CyclesConfig
@@ -76,7 +76,7 @@ struct JournalInteropTests {
 
     @Test("a record the Python SDK journaled before its first commit is settled by the Swift client at start")
     func swiftSettlesPythonRecord() async throws {
-        let sdk = try PythonSDK.install()
+        let sdk = try await PythonSDK.install()
         let root = try Self.temporaryRoot()
         defer { try? FileManager.default.removeItem(at: root) }
         try await CyclesTestServer.withRunning(seed: .testing(tenantID: "acme", allocated: 1_000_000)) { server in
@@ -88,7 +88,7 @@ struct JournalInteropTests {
             let reservationID = try #require(created.reservationID?.rawValue)
 
             // The Python SDK journals the known actual the way its lifecycle does before the first commit.
-            _ = try sdk.run(
+            _ = try await sdk.run(
                 """
                 import os
                 from runcycles import CyclesConfig

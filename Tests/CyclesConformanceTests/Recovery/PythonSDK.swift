@@ -19,7 +19,11 @@ struct PythonSDK: Sendable {
     }
 
     /// Runs `scripts/python-sdk.sh` (once per machine; later calls find the stamp).
-    static func install() throws -> PythonSDK {
+    static func install() async throws -> PythonSDK {
+        try await offPool { try installBlocking() }
+    }
+
+    private static func installBlocking() throws -> PythonSDK {
         let result = try ProcessRun.run(
             ["bash", repositoryRoot.appendingPathComponent("scripts/python-sdk.sh").path], timeout: 900)
         guard result.status == 0 else {
@@ -37,12 +41,21 @@ struct PythonSDK: Sendable {
     }
 
     /// Runs a Python program with the SDK importable; fails the test with its stderr when it exits non-zero.
-    func run(_ program: String, environment: [String: String] = [:]) throws -> String {
-        let result = try ProcessRun.run([python, "-c", program], environment: environment, timeout: 120)
+    func run(_ program: String, environment: [String: String] = [:]) async throws -> String {
+        let python = self.python
+        let result = try await offPool { try ProcessRun.run([python, "-c", program], environment: environment, timeout: 120) }
         if result.status != 0 {
             Issue.record("python exited \(result.status): \(result.stderr)")
         }
         return result.stdout
+    }
+}
+
+/// Runs blocking work (child processes, pipes) on a dispatch thread, never on Swift concurrency's small
+/// cooperative pool: blocking a pool thread would starve every other test of the run.
+func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
     }
 }
 

@@ -26,11 +26,14 @@ struct RecoveryRunnerTests {
         let err = Mutex<[String]>([])
     }
 
-    static func run(_ options: RecoveryConformanceRun.Options) -> (RecoveryConformanceRun.Outcome, Console) {
+    /// Runs the runner (which blocks while adapters run) off the cooperative pool.
+    static func run(_ options: RecoveryConformanceRun.Options) async throws -> (RecoveryConformanceRun.Outcome, Console) {
         let console = Console()
-        let outcome = RecoveryConformanceRun(options: options).run(
-            standardOutput: { line in console.out.withLock { $0.append(line) } },
-            standardError: { line in console.err.withLock { $0.append(line) } })
+        let outcome = try await offPool {
+            RecoveryConformanceRun(options: options).run(
+                standardOutput: { line in console.out.withLock { $0.append(line) } },
+                standardError: { line in console.err.withLock { $0.append(line) } })
+        }
         return (outcome, console)
     }
 
@@ -49,7 +52,7 @@ struct RecoveryRunnerTests {
     }
 
     @Test("adapter results are validated as the official runner validates them, with its messages and exit codes")
-    func validationMatchesTheOfficialRunner() throws {
+    func validationMatchesTheOfficialRunner() async throws {
         let seen = FileManager.default.temporaryDirectory.appendingPathComponent("recovery-stdin-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: seen) }
         let adapter = try Self.scriptAdapter(#"""
@@ -68,7 +71,7 @@ struct RecoveryRunnerTests {
         options.reportURL = report
         options.implementation = "example/sdk"
         options.implementationCommit = "abc123"
-        let (outcome, console) = Self.run(options)
+        let (outcome, console) = try await Self.run(options)
 
         #expect(outcome.exitCode == 1)
         #expect(console.out.withLock { $0 } == ["PASS CR-CORE-001: lost commit response reuses the same key"])
@@ -94,7 +97,7 @@ struct RecoveryRunnerTests {
     }
 
     @Test("hygiene fails an adapter whose bound tests did not run; a timeout and an out-of-claim scenario fail cleanly")
-    func hygieneTimeoutAndSelection() throws {
+    func hygieneTimeoutAndSelection() async throws {
         let adapter = try Self.scriptAdapter(#"""
             cat >/dev/null
             case "$1" in
@@ -108,7 +111,7 @@ struct RecoveryRunnerTests {
         var options = RecoveryConformanceRun.Options(claim: .core, adapter: [adapter.path])
         options.scenarioIDs = ["CR-CORE-001", "CR-CORE-002", "CR-CORE-003"]
         options.timeout = 0.5
-        let (outcome, console) = Self.run(options)
+        let (outcome, console) = try await Self.run(options)
         #expect(outcome.exitCode == 1)
         let errors = console.err.withLock { $0 }
         #expect(errors.contains("FAIL CR-CORE-001: hygiene: the bound tests did not run (the test runner's summary says 0 tests ran)"))
@@ -118,16 +121,16 @@ struct RecoveryRunnerTests {
         // Without hygiene, the verdict is the official runner's: the vacuous pass passes.
         options.hygiene = false
         options.scenarioIDs = ["CR-CORE-001"]
-        #expect(Self.run(options).0.exitCode == 0)
+        #expect(try await Self.run(options).0.exitCode == 0)
 
         options.scenarioIDs = ["CR-DURABLE-001", "CR-NOPE-1"]
-        let (outOfClaim, selection) = Self.run(options)
+        let (outOfClaim, selection) = try await Self.run(options)
         #expect(outOfClaim.exitCode == 1)
         #expect(selection.err.withLock { $0 } == ["FAIL selected scenarios are outside the core claim or unknown: CR-DURABLE-001, CR-NOPE-1"])
     }
 
     @Test("--check-report tells passing, stale and invalid reports apart")
-    func reportCheckVerdicts() throws {
+    func reportCheckVerdicts() async throws {
         let adapter = try Self.scriptAdapter(#"""
             cat >/dev/null; echo "{\"scenario_id\": \"$1\", \"passed\": true, \"native_tests\": [\"t-$1\"]}"
             """#)
@@ -136,7 +139,7 @@ struct RecoveryRunnerTests {
         defer { try? FileManager.default.removeItem(at: report) }
         options.reportURL = report
         options.evidenceURL = "https://ci.example/runs/1"
-        #expect(Self.run(options).0.exitCode == 0)
+        #expect(try await Self.run(options).0.exitCode == 0)
         let document = try CyclesJSON.decode(JSONValue.self, from: Data(contentsOf: report))
         #expect(RecoveryReportCheck(document: document).verdict == .passing)
 
@@ -165,7 +168,7 @@ struct RecoveryRunnerTests {
     }
 
     @Test("our runner certifies this package's client at durable through scripts/recovery-conformance-adapter")
-    func certifiesThisClientAtDurable() throws {
+    func certifiesThisClientAtDurable() async throws {
         var options = RecoveryConformanceRun.Options(
             claim: .durable, adapter: [PythonSDK.repositoryRoot.appendingPathComponent("scripts/recovery-conformance-adapter").path])
         // The adapter runs the bound tests from this very build, never `swift test` (no build lock).
@@ -173,7 +176,7 @@ struct RecoveryRunnerTests {
         let report = FileManager.default.temporaryDirectory.appendingPathComponent("recovery-ours-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: report) }
         options.reportURL = report
-        let (outcome, console) = Self.run(options)
+        let (outcome, console) = try await Self.run(options)
         #expect(outcome.exitCode == 0, "\(console.err.withLock { $0 })")
         #expect(outcome.results.count == 12)
         #expect(outcome.results.allSatisfy { $0.passed && !$0.nativeTests.isEmpty })
@@ -184,8 +187,8 @@ struct RecoveryRunnerTests {
     }
 
     @Test("our runner certifies the upstream Python SDK 0.5.3 through its own adapter, with the official runner's verdict")
-    func certifiesThePythonSDK() throws {
-        let sdk = try PythonSDK.install()
+    func certifiesThePythonSDK() async throws {
+        let sdk = try await PythonSDK.install()
         var options = RecoveryConformanceRun.Options(
             claim: .durable, adapter: [sdk.python, sdk.sdist + "/scripts/recovery_conformance_adapter.py"])
         let report = FileManager.default.temporaryDirectory.appendingPathComponent("recovery-python-\(UUID().uuidString).json")
@@ -193,7 +196,7 @@ struct RecoveryRunnerTests {
         options.reportURL = report
         options.implementation = "runcycles/cycles-client-python"
         options.implementationVersion = "0.5.3"
-        let (outcome, console) = Self.run(options)
+        let (outcome, console) = try await Self.run(options)
         #expect(outcome.exitCode == 0, "\(console.err.withLock { $0 })")
 
         // The official runner's verdict on the same adapter, recorded by running it (Conformance/README.md shows
@@ -211,7 +214,7 @@ struct RecoveryRunnerTests {
         #expect(outcome.results == officialVerdicts)
 
         // The report validates against report.schema.json with Python's jsonschema too, not only our validator.
-        let validation = try sdk.run(
+        let validation = try await sdk.run(
             """
             import json, os, jsonschema
             schema = json.loads(os.environ["SCHEMA"])

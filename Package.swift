@@ -31,6 +31,7 @@ let package = Package(
         // Already in the graph through Hummingbird; declared because our targets import their modules directly.
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         .target(
@@ -45,6 +46,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),
@@ -86,6 +89,8 @@ let package = Package(
                 "CyclesTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -113,6 +118,18 @@ let package = Package(
         .executableTarget(
             name: "CyclesSwiftDriver", dependencies: ["Cycles", "CyclesProtocol"], path: "Conformance/drivers/swift",
             swiftSettings: strictSettings),
+        // The process-level half of the durable-recovery tests (restart, concurrent replay) and the recovery
+        // conformance adapter that scripts/recovery-conformance-adapter runs.
+        .executableTarget(
+            name: "cycles-recovery-harness",
+            dependencies: [
+                "Cycles",
+                "CyclesProtocol",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/CyclesRecoveryHarness",
+            swiftSettings: strictSettings
+        ),
         // Examples (built in CI so they cannot rot): basic usage, the guard + low-level API, streaming, errors.
         .executableTarget(
             name: "BasicUsageExample", dependencies: ["Cycles"], path: "Examples/BasicUsage",

@@ -14,6 +14,8 @@ extension CyclesConfig {
     /// | `CYCLES_RETRY_MAX_ATTEMPTS` | integer ≥ 1 (default 5) |
     /// | `CYCLES_RETRY_INITIAL_DELAY`, `CYCLES_RETRY_MAX_DELAY` | milliseconds ≥ 0 (defaults 500 / 30000) |
     /// | `CYCLES_RETRY_MULTIPLIER` | number ≥ 1 (default 2) |
+    /// | `CYCLES_JOURNAL_ENABLED` | `true`/`false` (default false): journal settlements durably |
+    /// | `CYCLES_JOURNAL_DIR` | the journal root (default `~/.runcycles/commit-journal`) |
     ///
     /// Every duration is in **milliseconds** (the Python SDK reads seconds; this one does not).
     /// A value that cannot be parsed is an error naming the variable, never a silent default.
@@ -51,6 +53,8 @@ extension CyclesConfig {
         if let value = try reader.milliseconds("RETRY_INITIAL_DELAY", minimum: 0) { config.retry.initialDelay = value }
         if let value = try reader.milliseconds("RETRY_MAX_DELAY", minimum: 0) { config.retry.maxDelay = value }
         if let value = try reader.number("RETRY_MULTIPLIER", minimum: 1) { config.retry.multiplier = value }
+        if let value = try reader.boolean("JOURNAL_ENABLED") { config.journal.isEnabled = value }
+        if let value = reader.optional("JOURNAL_DIR") { config.journal.directory = URL(fileURLWithPath: value, isDirectory: true) }
         return config
     }
 }

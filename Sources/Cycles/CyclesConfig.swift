@@ -33,6 +33,8 @@ public struct CyclesConfig: Sendable {
     public var httpClient: HTTPClient?
     /// Responses larger than this are treated as transport failures.
     public var maxResponseBytes: Int
+    /// The durable settlement journal (off by default; `CYCLES_JOURNAL_ENABLED`, `CYCLES_JOURNAL_DIR`).
+    public var journal = JournalSettings()
 
     /// Creates a configuration. Only the base URL and API key are required.
     public init(

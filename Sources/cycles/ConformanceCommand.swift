@@ -7,8 +7,8 @@ import Foundation
 struct ConformanceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conformance",
-        abstract: "Check a Cycles server against the protocol conformance catalogue.",
-        subcommands: [Server.self, ConformanceClientCommand.self, Catalogue.self])
+        abstract: "Check a Cycles server, an SDK's wire behaviour, or an SDK's recovery claim.",
+        subcommands: [Server.self, ConformanceClientCommand.self, ConformanceRecoveryCommand.self, Catalogue.self])
 
     /// `cycles conformance server --url URL …`
     struct Server: AsyncParsableCommand {

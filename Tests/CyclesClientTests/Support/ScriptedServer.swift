@@ -15,6 +15,8 @@ struct RecordedRequest: Sendable {
     /// Header names lowercased.
     var headers: [String: String]
     var body: Data
+    /// Wall-clock arrival time, epoch milliseconds.
+    var receivedAtMs: Int64 = Int64(Date().timeIntervalSince1970 * 1000)
 
     var idempotencyHeader: String? { headers["x-idempotency-key"] }
     var json: [String: JSONValue]? { try? CyclesJSON.decode([String: JSONValue].self, from: body) }
@@ -29,6 +31,9 @@ enum ScriptedReply: Sendable {
     case dropConnection
     /// Waits, then replies (used to outlast the client's timeout).
     indirect case delayed(Duration, ScriptedReply)
+    /// Holds the request until `count` requests ending with `pathSuffix` have arrived (at most 60 s), then
+    /// replies: keeps requests from several processes in flight together.
+    indirect case awaitRequests(Int, String, ScriptedReply)
 
     static func json(_ status: Int, _ body: String, headers: [String: String] = [:]) -> ScriptedReply {
         .raw(status: status, body: body, headers: headers)
@@ -59,6 +64,13 @@ final class ScriptedServer: Sendable {
     private let serviceGroup: Mutex<ServiceGroup?> = Mutex(nil)
     private let runTask: Mutex<Task<Void, any Error>?> = Mutex(nil)
     private let boundPort = Mutex<Int>(0)
+    private let arrivalObserver = Mutex<(@Sendable (RecordedRequest) -> Void)?>(nil)
+
+    /// Calls `observer` with every request as it arrives, before the reply (e.g. to look at a journal while the
+    /// request is still in flight).
+    func observeArrivals(_ observer: @escaping @Sendable (RecordedRequest) -> Void) {
+        arrivalObserver.withLock { $0 = observer }
+    }
 
     var port: Int { boundPort.withLock { $0 } }
     var baseURL: String { "http://127.0.0.1:\(port)" }
@@ -116,6 +128,7 @@ final class ScriptedServer: Sendable {
     }
 
     fileprivate func reply(for request: RecordedRequest) -> ScriptedReply {
+        arrivalObserver.withLock { $0 }?(request)
         recorded.withLock { $0.append(request) }
         return rules.withLock { rules in
             guard let index = rules.firstIndex(where: { $0.method == request.method && request.path.hasSuffix($0.pathSuffix) })
@@ -159,6 +172,11 @@ final class ScriptedServer: Sendable {
                     })
             case .delayed(let duration, let then):
                 try await Task.sleep(for: duration)
+                return try await render(then)
+            case .awaitRequests(let count, let suffix, let then):
+                for _ in 0..<6000 where server.requests(suffix).count < count {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
                 return try await render(then)
             }
         }

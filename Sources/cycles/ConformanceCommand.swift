@@ -3,7 +3,7 @@ import CyclesConformance
 import CyclesProtocol
 import Foundation
 
-/// `cycles conformance …`: certify a Cycles server against the conformance kit.
+/// `cycles conformance …`: certify a Cycles server, judge an SDK by what it sends, or run the SDK recovery profile.
 struct ConformanceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conformance",

@@ -46,6 +46,24 @@ struct AdminTenantTests {
         }
     }
 
+    @Test("Admin list query values are strict: blank, non-integer or out-of-range limit and blank sort or status are 400 naming them")
+    func listQueryValuesAreStrict() async throws {
+        try await HTTPTestClient.withServer { client, _ in
+            for (query, name) in [
+                ("limit=", "limit"), ("limit=ten", "limit"), ("limit=101", "limit"), ("limit=0", "limit"),
+                ("sort_by=", "sort_by"), ("sort_dir=", "sort_dir"), ("status=", "status"),
+            ] {
+                for path in ["/v1/admin/tenants", "/v1/admin/api-keys"] where !(path.hasSuffix("api-keys") && name.hasPrefix("sort")) {
+                    let reply = try await Self.send(client, .GET, "\(path)?\(query)")
+                    #expect(reply.status == 400, "\(path)?\(query)")
+                    #expect(reply.json["error"] == "INVALID_REQUEST", "\(path)?\(query)")
+                    #expect(reply.json["message"]?.stringValue?.contains(name) == true, "\(path)?\(query)")
+                }
+            }
+            #expect(try await Self.send(client, .GET, "/v1/admin/tenants?limit=100").status == 200)
+        }
+    }
+
     @Test("Bad tenant bodies are 400 INVALID_REQUEST naming the field")
     func createRejectsBadInput() async throws {
         try await HTTPTestClient.withServer { client, _ in

@@ -17,12 +17,9 @@ extension AdminRoutes {
                 let parameters = try QueryParameters(request)
                 // sort_by / sort_dir are additive parameters the spec lets a server ignore: keys come newest first.
                 var query = Ledger.APIKeyQuery(
-                    tenantID: parameters["tenant_id"], status: parameters["status"], search: parameters["search"],
+                    tenantID: parameters["tenant_id"], status: try parameters.typed("status", expecting: "a status"), search: parameters["search"],
                     cursor: parameters["cursor"])
-                if let limit = parameters["limit"] {
-                    guard let value = Int(limit) else { throw LedgerError.invalid("limit must be an integer between 1 and 100") }
-                    query.limit = value
-                }
+                query.limit = try parameters.limit(in: 1...100, default: query.limit)
                 return try .json(try await ledger.listAPIKeys(query), tenant: nil)
             }
         }

@@ -19,14 +19,11 @@ extension AdminRoutes {
                 try requireAdmin(request)
                 let parameters = try QueryParameters(request)
                 var query = Ledger.TenantQuery(
-                    status: parameters["status"], parentTenantID: parameters["parent_tenant_id"],
+                    status: try parameters.typed("status", expecting: "a status"), parentTenantID: parameters["parent_tenant_id"],
                     search: parameters["search"], cursor: parameters["cursor"])
-                if let sortBy = parameters["sort_by"] { query.sortBy = sortBy }
-                if let direction = parameters["sort_dir"] { query.sortDirection = direction }
-                if let limit = parameters["limit"] {
-                    guard let value = Int(limit) else { throw LedgerError.invalid("limit must be an integer between 1 and 100") }
-                    query.limit = value
-                }
+                if let sortBy = try parameters.typed("sort_by", expecting: "a sort field") { query.sortBy = sortBy }
+                if let direction = try parameters.typed("sort_dir", expecting: "asc or desc") { query.sortDirection = direction }
+                query.limit = try parameters.limit(in: 1...100, default: query.limit)
                 return try .json(try await ledger.listTenants(query), tenant: nil)
             }
         }

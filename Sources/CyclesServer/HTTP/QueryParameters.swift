@@ -49,19 +49,20 @@ struct QueryParameters {
     }
 
     /// The raw value of a typed parameter: `nil` when absent, a 400 naming it when present but blank.
-    private func typed(_ name: String, expecting: String) throws -> String? {
+    func typed(_ name: String, expecting: String) throws -> String? {
         guard let value = values[name] else { return nil }
         guard !value.isEmpty else { throw LedgerError.invalid("\(name) must be \(expecting); it is present but empty") }
         return value
     }
 
-    func limit() throws -> Int {
-        guard let text = try typed("limit", expecting: "an integer between 1 and 200") else {
-            return ProtocolLimits.defaultPageLimit
-        }
-        guard let limit = Int(text), ProtocolLimits.pageLimit.contains(limit) else {
-            throw LedgerError.invalid("limit must be an integer between 1 and 200")
-        }
+    /// The page size: `defaultLimit` when absent, a 400 when blank, not an integer or outside `range` (runtime lists
+    /// allow 1–200, the admin plane's 1–100).
+    func limit(in range: ClosedRange<Int> = ProtocolLimits.pageLimit, default defaultLimit: Int = ProtocolLimits.defaultPageLimit)
+        throws -> Int
+    {
+        let expecting = "an integer between \(range.lowerBound) and \(range.upperBound)"
+        guard let text = try typed("limit", expecting: expecting) else { return defaultLimit }
+        guard let limit = Int(text), range.contains(limit) else { throw LedgerError.invalid("limit must be \(expecting)") }
         return limit
     }
 

@@ -1,4 +1,4 @@
-public import CyclesProtocol
+import CyclesProtocol
 public import CyclesServer
 import CyclesTesting
 import Foundation

@@ -1,4 +1,4 @@
-public import CyclesProtocol
+import CyclesProtocol
 import CyclesServer
 import Foundation
 

@@ -1,5 +1,5 @@
 import Crypto
-public import Foundation
+import Foundation
 import Yams
 
 /// The SDK recovery profile's scenario catalogue, embedded and pinned by digest, so `cycles conformance recovery`

@@ -66,8 +66,8 @@ extension Ledger {
         try reloadTenants()
         return APIKeyCreateResponse(
             keyID: keyID, keySecret: secret, keyPrefix: Self.keyPrefix(of: secret), tenantID: request.tenantID,
-            permissions: permissions, createdAt: Self.iso8601(created),
-            expiresAt: expiresAtMs.map(Self.iso8601) ?? APIKey.never)
+            permissions: permissions, createdAt: RFC3339.string(created),
+            expiresAt: expiresAtMs.map(RFC3339.string) ?? APIKey.never)
     }
 
     /// `GET /v1/admin/api-keys`: every key's metadata, never a secret.
@@ -200,8 +200,8 @@ extension Ledger {
             name: row["name"], description: row["description"],
             permissions: decodeList(row["permissions"]).map { $0.map(Permission.init(rawValue:)) } ?? Permission.tenantDefaults,
             scopeFilter: decodeList(row["scope_filter"]), status: status,
-            createdAt: iso8601(row["created_at_ms"] ?? 0), expiresAt: expiresAtMs.map(iso8601) ?? APIKey.never,
-            revokedAt: (row["revoked_at_ms"] as Int64?).map(iso8601), revokedReason: row["revoked_reason"],
+            createdAt: RFC3339.string(row["created_at_ms"] ?? 0), expiresAt: expiresAtMs.map(RFC3339.string) ?? APIKey.never,
+            revokedAt: (row["revoked_at_ms"] as Int64?).map(RFC3339.string), revokedReason: row["revoked_reason"],
             metadata: (row["metadata_json"] as String?).flatMap {
                 try? CyclesJSON.decode([String: JSONValue].self, from: Data($0.utf8))
             })

@@ -32,7 +32,7 @@ extension Ledger {
         }
         var answer = APIKeyValidationResponse(
             valid: true, tenantID: entry.tenantID, keyID: entry.keyID, permissions: entry.permissions,
-            scopeFilter: entry.scopeFilter, expiresAt: entry.expiresAtMs.map(Self.iso8601))
+            scopeFilter: entry.scopeFilter, expiresAt: entry.expiresAtMs.map(RFC3339.string))
         if !entry.active {
             answer.reason = "KEY_\(entry.status)"
         } else if let expiresAtMs = entry.expiresAtMs, now(namespace: entry.namespace) >= expiresAtMs {
@@ -54,7 +54,4 @@ extension Ledger {
     static func keyPrefix(of secret: String) -> String {
         String(secret.prefix(min(12, secret.count / 2)))
     }
-
-    /// Epoch milliseconds as an ISO 8601 UTC timestamp with milliseconds (the admin plane's `date-time`).
-    static func iso8601(_ epochMs: Int64) -> String { RFC3339.string(epochMs) }
 }

@@ -311,9 +311,9 @@ extension Ledger {
             metadata: (row["metadata_json"] as String?).flatMap {
                 try? CyclesJSON.decode([String: String].self, from: Data($0.utf8))
             },
-            createdAt: iso8601(row["created_at_ms"] ?? 0), updatedAt: (row["updated_at_ms"] as Int64?).map(iso8601),
-            suspendedAt: (row["suspended_at_ms"] as Int64?).map(iso8601),
-            closedAt: (row["closed_at_ms"] as Int64?).map(iso8601))
+            createdAt: RFC3339.string(row["created_at_ms"] ?? 0), updatedAt: (row["updated_at_ms"] as Int64?).map(RFC3339.string),
+            suspendedAt: (row["suspended_at_ms"] as Int64?).map(RFC3339.string),
+            closedAt: (row["closed_at_ms"] as Int64?).map(RFC3339.string))
     }
 
     static func encodeMetadata(_ metadata: [String: String]?) throws -> String? {

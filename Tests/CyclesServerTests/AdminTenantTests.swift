@@ -79,6 +79,8 @@ struct AdminTenantTests {
                 (#"{"tenant_id":"good-id","name":"x","reservation_expiry_policy":"NEVER"}"#, "reservation_expiry_policy"),
                 (#"{"tenant_id":"good-id","name":"x","metadata":{"a":1}}"#, "metadata"),
                 (#"{"tenant_id":7,"name":"x"}"#, "tenant_id"),
+                // One grapheme, 257 code points: lengths count code points, as JSON Schema's maxLength does.
+                (#"{"tenant_id":"good-id","name":"e"# + String(repeating: #"\u0301"#, count: 256) + #""}"#, "name"),
             ]
             for (body, field) in cases {
                 let reply = try await Self.send(client, .POST, "/v1/admin/tenants", body: body)

@@ -76,7 +76,7 @@ extension Ledger {
         if let status = query.status, !["ACTIVE", "REVOKED", "EXPIRED"].contains(status) {
             throw LedgerError.invalid("status must be one of ACTIVE, REVOKED, EXPIRED")
         }
-        if let search = query.search, search.count > 128 { throw LedgerError.invalid("search must be at most 128 characters") }
+        if let search = query.search, search.schemaLength > 128 { throw LedgerError.invalid("search must be at most 128 characters") }
         var conditions: [String] = []
         var arguments: [DatabaseValue] = []
         if let tenantID = query.tenantID {
@@ -120,7 +120,7 @@ extension Ledger {
     /// its tenant is closed.
     public func updateAPIKey(_ keyID: String, _ request: APIKeyUpdateRequest) async throws -> APIKey {
         if let name = request.name { try Self.validateKeyText(name: name, description: request.description) }
-        else if let description = request.description, description.count > 1024 {
+        else if let description = request.description, description.schemaLength > 1024 {
             throw LedgerError.invalid("description: must be at most 1024 characters")
         }
         try Self.validate(permissions: request.permissions)
@@ -151,7 +151,7 @@ extension Ledger {
     /// `DELETE /v1/admin/api-keys/{key_id}?reason=`: ACTIVE → REVOKED, permanent. 404 for an unknown key, 409
     /// `KEY_REVOKED` when it already is (the spec's prose names `ALREADY_REVOKED`, which its `ErrorCode` enum lacks).
     public func revokeAPIKey(_ keyID: String, reason: String?) async throws -> APIKey {
-        if let reason, reason.count > 512 { throw LedgerError.invalid("reason: must be at most 512 characters") }
+        if let reason, reason.schemaLength > 512 { throw LedgerError.invalid("reason: must be at most 512 characters") }
         let revoked = try await write { db -> APIKey in
             guard let current = try self.fetchAPIKey(db, keyID) else {
                 throw LedgerError(.notFound, "API key \(keyID) not found")
@@ -208,8 +208,8 @@ extension Ledger {
     }
 
     static func validateKeyText(name: String, description: String?) throws(LedgerError) {
-        guard !name.isEmpty, name.count <= 256 else { throw .invalid("name: must be 1-256 characters") }
-        if let description, description.count > 1024 { throw .invalid("description: must be at most 1024 characters") }
+        guard !name.isEmpty, name.schemaLength <= 256 else { throw .invalid("name: must be 1-256 characters") }
+        if let description, description.schemaLength > 1024 { throw .invalid("description: must be at most 1024 characters") }
     }
 
     static func validate(permissions: [Permission]?) throws(LedgerError) {

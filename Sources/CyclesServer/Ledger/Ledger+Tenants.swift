@@ -102,7 +102,7 @@ extension Ledger {
         if let status = query.status, !Self.tenantStatuses.contains(status) {
             throw LedgerError.invalid("status must be one of ACTIVE, SUSPENDED, CLOSED")
         }
-        if let search = query.search, search.count > 128 {
+        if let search = query.search, search.schemaLength > 128 {
             throw LedgerError.invalid("search must be at most 128 characters")
         }
         var conditions: [String] = []
@@ -274,7 +274,7 @@ extension Ledger {
     }
 
     static func validateName(_ name: String) throws(LedgerError) {
-        guard !name.isEmpty, name.count <= 256 else { throw .invalid("name: must be 1-256 characters") }
+        guard !name.isEmpty, name.schemaLength <= 256 else { throw .invalid("name: must be 1-256 characters") }
     }
 
     static func validateSettings(

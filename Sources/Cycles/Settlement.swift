@@ -79,9 +79,13 @@ struct Settlement: Sendable {
         var logger = client.logger
         logger[metadataKey: "cycles.reservation_id"] = "\(reservationID)"
         logger[metadataKey: "cycles.idempotency_key"] = "\(idempotencyKey)"
+        // The bodies are only read when the record is written, so a client without a journal does not pay for
+        // encoding them on every commit.
+        let journaled = client.journal != nil
         var record = PendingSettlement(
             reservationID: reservationID.rawValue, baseURL: client.config.baseURL, mode: initialMode,
-            commitBody: commitRequest.flatMap(Self.body), eventFallbackBody: eventFallback.flatMap(Self.body),
+            commitBody: journaled ? commitRequest.flatMap(Self.body) : nil,
+            eventFallbackBody: journaled ? eventFallback.flatMap(Self.body) : nil,
             notBeforeMs: initialNotBeforeMs)
         // Durable level: the record is on disk before the first request can leave the process.
         if !isReplay { persist(record, logger: logger) }

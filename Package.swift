@@ -32,6 +32,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        // Drivers, adapters and every other child process (Foundation's `Process` crashes on Linux; see ChildProcess).
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         .target(
@@ -91,6 +94,8 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -126,6 +131,8 @@ let package = Package(
                 "Cycles",
                 "CyclesProtocol",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             path: "Sources/CyclesRecoveryHarness",
             swiftSettings: strictSettings
@@ -187,6 +194,8 @@ let package = Package(
             dependencies: [
                 "CyclesProtocol",
                 "Cycles",
+                // ChildProcess: the restart tests start the recovery harness as a separate process.
+                "CyclesConformance",
                 "CyclesServer",
                 "CyclesTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

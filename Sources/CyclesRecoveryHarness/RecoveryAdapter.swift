@@ -1,4 +1,11 @@
 import Foundation
+import Subprocess
+
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
 
 /// This package's adapter for the SDK recovery profile's process contract (`scripts/recovery-conformance-adapter`
 /// runs it): it reads the scenario from stdin, runs exactly the Swift tests bound to the scenario from the
@@ -46,7 +53,7 @@ enum RecoveryAdapter {
             + tests(realServerLease, "missingActualIsSurfacedWithoutSettlement()"),
     ]
 
-    static func main(_ arguments: [String]) -> Int32 {
+    static func main(_ arguments: [String]) async -> Int32 {
         guard arguments.count == 1, let scenarioID = arguments.first else {
             return fail("expected exactly one scenario ID argument")
         }
@@ -63,7 +70,7 @@ enum RecoveryAdapter {
         guard let bundle = testBundle() else {
             return fail("no built test bundle; run `swift build --build-tests` or set CYCLES_RECOVERY_TEST_BUNDLE")
         }
-        let outcome = run(bound, bundle: bundle)
+        let outcome = await run(bound, bundle: bundle)
         let result: [String: Any] = [
             "scenario_id": scenarioID,
             "passed": outcome.passed,
@@ -87,26 +94,26 @@ enum RecoveryAdapter {
     }
 
     /// Runs the bound tests with exact, anchored filters and reads the xUnit report.
-    static func run(_ bound: [BoundTest], bundle: URL) -> (passed: Bool, ran: Int, diagnostic: String) {
+    static func run(_ bound: [BoundTest], bundle: URL) async -> (passed: Bool, ran: Int, diagnostic: String) {
         let report = FileManager.default.temporaryDirectory.appendingPathComponent("cycles-recovery-\(UUID().uuidString).xml")
         defer { try? FileManager.default.removeItem(at: report) }
         var arguments = ["--testing-library", "swift-testing", "--xunit-output", report.path]
         // Anchored at the start; the ID may continue with "/<file>:<line>" (a Swift Testing ID carries its source location).
         for test in bound { arguments += ["--filter", "^" + NSRegularExpression.escapedPattern(for: test.identifier) + "(/|$)"] }
-        let process = Process()
-        process.executableURL = bundle
-        process.arguments = arguments
-        // The bundle's own output is diagnostics: it goes to stderr, never to the one-JSON stdout.
-        process.standardOutput = FileHandle.standardError
-        process.standardError = FileHandle.standardError
-        process.standardInput = FileHandle.nullDevice
+        // swift-subprocess, not Foundation's `Process` (whose `run()` crashes now and then on Linux). The bundle's own
+        // output is diagnostics: it goes to stderr, never to the one-JSON stdout.
+        let status: Int32
         do {
-            try process.run()
+            let result = try await Subprocess.run(
+                .path(FilePath(bundle.path)), arguments: Arguments(arguments), input: .none,
+                output: .currentStandardError, error: .currentStandardError)
+            switch result.terminationStatus {
+            case .exited(let code): status = code
+            case .signaled(let signal): status = 128 + signal
+            }
         } catch {
             return (false, 0, "could not start \(bundle.path): \(error)")
         }
-        process.waitUntilExit()
-        let status = process.terminationStatus
         guard let xml = try? String(contentsOf: report, encoding: .utf8) else {
             return (false, 0, "test bundle exited \(status) without an xUnit report")
         }

@@ -22,7 +22,7 @@ case "replay" where arguments.count == 1:
 case "settle" where arguments.count == 3:
     code = await WorkerCommand.settle(estimate: arguments[1], actual: arguments[2])
 case "adapter":
-    code = RecoveryAdapter.main(Array(arguments.dropFirst()))
+    code = await RecoveryAdapter.main(Array(arguments.dropFirst()))
 default:
     FileHandle.standardError.write(Data("usage: cycles-recovery-harness replay | settle ESTIMATE ACTUAL | adapter SCENARIO-ID\n".utf8))
     code = 2

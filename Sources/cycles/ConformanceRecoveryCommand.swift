@@ -3,7 +3,7 @@ import CyclesConformance
 import Foundation
 
 /// `cycles conformance recovery`: the SDK recovery profile's runner, for any SDK with a process adapter.
-struct ConformanceRecoveryCommand: ParsableCommand {
+struct ConformanceRecoveryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recovery",
         abstract: "Run the SDK recovery scenarios through an SDK's adapter (same contract as the official runner).",
@@ -48,7 +48,7 @@ struct ConformanceRecoveryCommand: ParsableCommand {
     @Option(parsing: .remaining, help: "The adapter command (must come last); the runner appends the scenario ID.")
     var adapter: [String] = []
 
-    func run() throws {
+    func run() async throws {
         if let checkReport {
             guard adapter.isEmpty, claim == nil else { throw usage("--check-report cannot be combined with --claim or --adapter") }
             let check = RecoveryReportCheck(url: URL(fileURLWithPath: checkReport))
@@ -72,7 +72,7 @@ struct ConformanceRecoveryCommand: ParsableCommand {
         options.implementationCommit = implementationCommit
         options.evidenceURL = evidenceURL
         options.hygiene = !noHygiene
-        let outcome = RecoveryConformanceRun(options: options).run(
+        let outcome = await RecoveryConformanceRun(options: options).run(
             standardOutput: { print($0) },
             standardError: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }

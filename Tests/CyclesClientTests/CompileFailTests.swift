@@ -1,3 +1,4 @@
+import CyclesConformance
 import Foundation
 import Testing
 
@@ -22,23 +23,16 @@ struct CompileFailTests {
     }
 
     @Test("Double commit, commit after release and use after consume do not compile; correct use does")
-    func misuseOfTheGuardIsACompileError() throws {
+    func misuseOfTheGuardIsACompileError() async throws {
         let bin = try #require(Self.binPath, "could not locate the built Cycles module next to the test bundle")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [Self.packageRoot.appendingPathComponent("scripts/compile-fail.sh").path]
-        process.currentDirectoryURL = Self.packageRoot
         var environment = ProcessInfo.processInfo.environment
         environment["CYCLES_BIN_PATH"] = bin.path
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        #expect(process.terminationStatus == 0, "compile-fail script failed:\n\(text)")
+        let outcome = try await ChildProcess(
+            ["/bin/bash", Self.packageRoot.appendingPathComponent("scripts/compile-fail.sh").path],
+            environment: environment, workingDirectory: Self.packageRoot.path
+        ).run()
+        let text = outcome.output + outcome.errorOutput
+        #expect(outcome.exitCode == 0, "compile-fail script failed:\n\(text)")
         #expect(text.contains("All compile-fail checks passed."), "\(text)")
         #expect(text.components(separatedBy: "PASS ").count - 1 >= 5, "expected every snippet to be checked:\n\(text)")
     }

@@ -22,27 +22,13 @@ struct ClientConformanceTests {
 
     /// Makes (once) the pinned venv with `runcycles` and returns its interpreter; fails loudly if it cannot.
     static func pythonInterpreter() async throws -> String {
-        // The script may take minutes the first time (pip); it runs on a Dispatch thread so the cooperative pool,
-        // which the in-process servers of other suites need, is never blocked.
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try makePythonInterpreter() }) }
-        }
-    }
-
-    private static func makePythonInterpreter() throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [root.appendingPathComponent("scripts/python-sdk.sh").path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0,
-            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("PYTHON=") })
+        // The script may take minutes the first time (pip).
+        let outcome = try await ChildProcess(["/bin/bash", root.appendingPathComponent("scripts/python-sdk.sh").path]).run()
+        guard outcome.exitCode == 0,
+            let line = outcome.output.split(separator: "\n").first(where: { $0.hasPrefix("PYTHON=") })
         else {
-            throw DriverSetupError(message: "scripts/python-sdk.sh failed (exit \(process.terminationStatus)): \(text)")
+            throw DriverSetupError(
+                message: "scripts/python-sdk.sh failed (exit \(outcome.exitCode)): \(outcome.output)\(outcome.errorOutput)")
         }
         return String(line.dropFirst("PYTHON=".count))
     }

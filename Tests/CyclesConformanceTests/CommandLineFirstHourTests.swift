@@ -36,46 +36,23 @@ struct CommandLineFirstHourTests {
     }
 
     /// Runs `cycles arguments…` to completion, standard output and error together.
-    static func run(_ arguments: [String]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = try executable()
-        process.arguments = arguments
-        process.currentDirectoryURL = packageRoot
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    static func run(_ arguments: [String]) async throws -> Outcome {
+        let outcome = try await ChildProcess([try executable().path], workingDirectory: packageRoot.path).run(arguments)
+        return Outcome(status: outcome.exitCode, output: outcome.output + outcome.errorOutput)
     }
 
-    /// Starts `cycles serve arguments…`, reads its output until `marker` appears (or it exits), and returns the process
-    /// still running with what it printed so far.
-    static func startServe(_ arguments: [String], until marker: String) throws -> (Process, Pipe, String) {
-        let process = Process()
-        process.executableURL = try executable()
-        process.arguments = ["serve"] + arguments
-        process.currentDirectoryURL = packageRoot
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        var text = ""
-        while !text.contains(marker) {
-            let chunk = pipe.fileHandleForReading.availableData
-            if chunk.isEmpty { break }  // end of file: the process exited
-            text += String(decoding: chunk, as: UTF8.self)
-        }
-        return (process, pipe, text)
+    /// Starts `cycles serve arguments…`, waits until its output shows `marker` (or it exits), and returns it still
+    /// running with what it printed so far.
+    static func startServe(_ arguments: [String], until marker: String) async throws -> (ChildProcess.Running, String) {
+        let running = ChildProcess([try executable().path], workingDirectory: packageRoot.path).start(["serve"] + arguments)
+        return (running, await running.output(containing: marker))
     }
 
-    /// Interrupts a `serve` and returns the rest of its output.
-    static func stop(_ process: Process, _ pipe: Pipe) -> String {
-        if process.isRunning { process.interrupt() }
-        let rest = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: rest, as: UTF8.self)
+    /// Interrupts a `serve` and returns what it printed after the banner (`bannerOutput`: its standard output then).
+    static func stop(_ running: ChildProcess.Running, bannerOutput: String) async throws -> String {
+        running.interrupt()
+        let outcome = try await running.finish()
+        return String(outcome.output.dropFirst(bannerOutput.count)) + outcome.errorOutput
     }
 
     /// `GET path` on `baseURL`, with `headers`; returns the status.
@@ -87,7 +64,7 @@ struct CommandLineFirstHourTests {
 
     @Test("serve --seed prints a usable key and curl; --seed-ids is spelled as documented; info logs requests")
     func serveBannerWithSeed() async throws {
-        let (process, pipe, banner) = try Self.startServe(
+        let (running, banner) = try await Self.startServe(
             ["--port", "0", "--seed", "Fixtures/seeds/demo.json", "--seed-ids", "7", "--log-level", "info"],
             until: "Press Ctrl-C")
         let url = try #require(banner.split(separator: "\n").first { $0.hasPrefix("Cycles server listening on ") }?
@@ -96,11 +73,12 @@ struct CommandLineFirstHourTests {
             .components(separatedBy: "API key: ").last)
         let tenant = try #require(banner.split(separator: "\n").first { $0.hasPrefix("Tenant: ") }?
             .dropFirst("Tenant: ".count).split(separator: " ").first)
+        let bannerOutput = running.printed().output
         #expect(banner.contains("Try: curl -s '\(url)/v1/balances?tenant=\(tenant)' -H 'X-Cycles-API-Key: \(key)'"), "\(banner)")
         let status = try await Self.get(
             String(url), "/v1/balances?tenant=\(tenant)", headers: [WireHeader(CyclesHeader.apiKey, key)])
         #expect(status == 200, "the printed key and curl work")
-        let rest = Self.stop(process, pipe)
+        let rest = try await Self.stop(running, bannerOutput: bannerOutput)
         #expect(rest.contains("/v1/balances"), "a request is logged at --log-level info:\n\(rest)")
         #expect(!rest.contains(key), "keys never reach the request log")
     }
@@ -108,14 +86,14 @@ struct CommandLineFirstHourTests {
     @Test("A port in use is named in one line, without the top-level usage; a bad flag shows serve's usage")
     func serveStartupErrors() async throws {
         let server = try await ReferenceServer.start()
-        let outcome = try Self.run(["serve", "--port", "\(server.port)"])
+        let outcome = try await Self.run(["serve", "--port", "\(server.port)"])
         await server.stop()
         #expect(outcome.status != 0)
         #expect(
             outcome.output.contains("cannot listen on 127.0.0.1:\(server.port): the port is already in use"),
             "\(outcome.output)")
         #expect(!outcome.output.contains("Usage:"), "\(outcome.output)")
-        let badFlag = try Self.run(["serve", "--log-level", "loud"])
+        let badFlag = try await Self.run(["serve", "--log-level", "loud"])
         #expect(badFlag.status != 0)
         #expect(badFlag.output.contains("Usage: cycles serve"), "\(badFlag.output)")
     }
@@ -125,7 +103,7 @@ struct CommandLineFirstHourTests {
         let server = try await ReferenceServer.start()
         let url = server.baseURL
         await server.stop()  // nothing listens on that port any more
-        let outcome = try Self.run(["conformance", "server", "--url", url, "--only", "SRV-WIRE-005"])
+        let outcome = try await Self.run(["conformance", "server", "--url", url, "--only", "SRV-WIRE-005"])
         #expect(outcome.status != 0)
         #expect(outcome.output.contains("cannot reach \(url): connection refused"), "\(outcome.output)")
         #expect(!outcome.output.contains("errno"), "\(outcome.output)")
@@ -134,8 +112,8 @@ struct CommandLineFirstHourTests {
     @Test("Without --admin-key the run is partial: a banner and exit 2, unless --allow-partial")
     func partialRunIsNotAPass() async throws {
         let server = try await ReferenceServer.start(.init(adminKey: ConformanceHarness.adminKey))
-        let partial = try Self.run(["conformance", "server", "--url", server.baseURL, "--only", "SRV-WIRE-005", "SRV-ERR-001"])
-        let allowed = try Self.run([
+        let partial = try await Self.run(["conformance", "server", "--url", server.baseURL, "--only", "SRV-WIRE-005", "SRV-ERR-001"])
+        let allowed = try await Self.run([
             "conformance", "server", "--url", server.baseURL, "--only", "SRV-WIRE-005", "--allow-partial",
         ])
         await server.stop()
@@ -154,7 +132,7 @@ struct CommandLineFirstHourTests {
         var sizes: [String: Int] = [:]
         for evidence in ["failures", "all"] {
             let path = directory.appendingPathComponent("\(evidence).json").path
-            let outcome = try Self.run([
+            let outcome = try await Self.run([
                 "conformance", "server", "--url", server.baseURL, "--admin-key", ConformanceHarness.adminKey,
                 "--only", "SRV-WIRE-005", "--json", path, "--evidence", evidence,
             ])

@@ -57,7 +57,7 @@ public struct RecoveryConformanceRun: Sendable {
     /// `standardError`, as the official runner prints them.
     public func run(
         standardOutput: @escaping @Sendable (String) -> Void, standardError: @escaping @Sendable (String) -> Void
-    ) -> Outcome {
+    ) async -> Outcome {
         let all: [RecoveryScenario]
         do {
             all = try RecoveryCatalogue.scenarios()
@@ -79,7 +79,7 @@ public struct RecoveryConformanceRun: Sendable {
         let adapter = RecoveryAdapterProcess(command: options.adapter, extraEnvironment: options.adapterEnvironment)
         for scenario in scenarios {
             do {
-                let completion = try adapter.run(scenarioID: scenario.id, input: scenario.adapterInput, timeout: options.timeout)
+                let completion = try await adapter.run(scenarioID: scenario.id, input: scenario.adapterInput, timeout: options.timeout)
                 let result = try RecoveryScenarioResult.validate(
                     completion, scenario: scenario, timeout: options.timeout, hygiene: options.hygiene)
                 results.append(result)
@@ -95,7 +95,7 @@ public struct RecoveryConformanceRun: Sendable {
         var report: RecoveryReport?
         if let url = options.reportURL {
             let built = RecoveryReport(
-                claim: options.claim, scenarios: scenarios, results: results, implementation: implementation(),
+                claim: options.claim, scenarios: scenarios, results: results, implementation: await implementation(),
                 evidenceURL: options.evidenceURL ?? Self.githubRunURL())
             report = built
             do {
@@ -113,13 +113,13 @@ public struct RecoveryConformanceRun: Sendable {
         return Outcome(exitCode: 0, results: results, report: report)
     }
 
-    private func implementation() -> RecoveryReport.Implementation {
+    private func implementation() async -> RecoveryReport.Implementation {
         let environment = ProcessInfo.processInfo.environment
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let commit = options.implementationCommit ?? environment["GITHUB_SHA"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? Self.gitHead(in: cwd) ?? "unknown"
+        var commit = options.implementationCommit ?? environment["GITHUB_SHA"].flatMap { $0.isEmpty ? nil : $0 }
+        if commit == nil { commit = await Self.gitHead(in: cwd) }
         let id = options.implementation ?? environment["GITHUB_REPOSITORY"].flatMap { $0.isEmpty ? nil : $0 } ?? cwd.lastPathComponent
-        return RecoveryReport.Implementation(id: id, commit: commit, version: options.implementationVersion)
+        return RecoveryReport.Implementation(id: id, commit: commit ?? "unknown", version: options.implementationVersion)
     }
 
     /// `GITHUB_SERVER_URL/GITHUB_REPOSITORY/actions/runs/GITHUB_RUN_ID` when all three are set.
@@ -133,8 +133,8 @@ public struct RecoveryConformanceRun: Sendable {
     }
 
     /// `git rev-parse HEAD` in `directory` (5 s bound), or nil.
-    static func gitHead(in directory: URL) -> String? {
-        let completion = try? RecoveryAdapterProcess(command: ["git", "-C", directory.path, "rev-parse"], extraEnvironment: [:])
+    static func gitHead(in directory: URL) async -> String? {
+        let completion = try? await RecoveryAdapterProcess(command: ["git", "-C", directory.path, "rev-parse"], extraEnvironment: [:])
             .run(scenarioID: "HEAD", input: "", timeout: 5)
         guard let completion, completion.status == 0, !completion.timedOut else { return nil }
         let head = completion.stdout.trimmingCharacters(in: .whitespacesAndNewlines)

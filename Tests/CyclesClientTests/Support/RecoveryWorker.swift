@@ -1,11 +1,12 @@
 import Cycles
+import CyclesConformance
 import CyclesProtocol
 import Foundation
 import Testing
 
 /// Starts `cycles-recovery-harness` (built next to this test bundle) as a separate operating-system process:
 /// a restarted or concurrent client that shares nothing with the test but the journal directory.
-struct RecoveryWorker: @unchecked Sendable {
+struct RecoveryWorker: Sendable {
     /// The build folder holding the test bundle and the harness.
     static var binDirectory: URL {
         let bundle = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
@@ -22,9 +23,7 @@ struct RecoveryWorker: @unchecked Sendable {
         var stderr: String
     }
 
-    let process: Process
-    private let stdout: Pipe
-    private let stderr: Pipe
+    private let running: ChildProcess.Running
 
     /// Starts `cycles-recovery-harness ARGUMENTS` with the `CYCLES_*` environment of `identity`.
     init(_ arguments: [String], environment: [String: String]) throws {
@@ -32,18 +31,9 @@ struct RecoveryWorker: @unchecked Sendable {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw HarnessMissing(path: executable.path)
         }
-        process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
         var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
         env.merge(environment) { $1 }
-        process.environment = env
-        stdout = Pipe()
-        stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        running = ChildProcess([executable.path], environment: env).start(arguments)
     }
 
     struct HarnessMissing: Error, CustomStringConvertible {
@@ -53,27 +43,18 @@ struct RecoveryWorker: @unchecked Sendable {
 
     /// Kills the process at once (SIGKILL): no flush, no clean-up, as if the machine lost power.
     func kill() {
-        Foundation.kill(process.processIdentifier, SIGKILL)
+        running.kill()
     }
 
     /// Waits for the process to end and reads what it printed.
     func finish() async -> Outcome {
-        let out = stdout
-        let err = stderr
-        let proc = process
-        // Blocking reads run on a dispatch thread, never on Swift concurrency's small cooperative pool (blocking
-        // it would starve every other test of the run).
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                let output = out.fileHandleForReading.readDataToEndOfFile()
-                let diagnostics = err.fileHandleForReading.readDataToEndOfFile()
-                proc.waitUntilExit()
-                let line = String(decoding: output, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
-                let json = (try? CyclesJSON.decode(JSONValue.self, from: Data(line.utf8)))?.objectValue ?? [:]
-                continuation.resume(
-                    returning: Outcome(
-                        status: proc.terminationStatus, json: json, stderr: String(decoding: diagnostics, as: UTF8.self)))
-            }
+        do {
+            let outcome = try await running.finish()
+            let line = outcome.output.split(separator: "\n").last.map(String.init) ?? ""
+            let json = (try? CyclesJSON.decode(JSONValue.self, from: Data(line.utf8)))?.objectValue ?? [:]
+            return Outcome(status: outcome.exitCode, json: json, stderr: outcome.errorOutput)
+        } catch {
+            return Outcome(status: -1, json: [:], stderr: "could not start \(Self.executable.path): \(error)")
         }
     }
 }

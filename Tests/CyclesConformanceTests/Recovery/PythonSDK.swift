@@ -1,3 +1,4 @@
+import CyclesConformance
 import Foundation
 import Testing
 
@@ -20,11 +21,7 @@ struct PythonSDK: Sendable {
 
     /// Runs `scripts/python-sdk.sh` (once per machine; later calls find the stamp).
     static func install() async throws -> PythonSDK {
-        try await offPool { try installBlocking() }
-    }
-
-    private static func installBlocking() throws -> PythonSDK {
-        let result = try ProcessRun.run(
+        let result = try await ProcessRun.run(
             ["bash", repositoryRoot.appendingPathComponent("scripts/python-sdk.sh").path], timeout: 900)
         guard result.status == 0 else {
             throw Unavailable(description: "scripts/python-sdk.sh failed (\(result.status)); Python SDK tests cannot run: \(result.stderr)")
@@ -43,19 +40,11 @@ struct PythonSDK: Sendable {
     /// Runs a Python program with the SDK importable; fails the test with its stderr when it exits non-zero.
     func run(_ program: String, environment: [String: String] = [:]) async throws -> String {
         let python = self.python
-        let result = try await offPool { try ProcessRun.run([python, "-c", program], environment: environment, timeout: 120) }
+        let result = try await ProcessRun.run([python, "-c", program], environment: environment, timeout: 120)
         if result.status != 0 {
             Issue.record("python exited \(result.status): \(result.stderr)")
         }
         return result.stdout
-    }
-}
-
-/// Runs blocking work (child processes, pipes) on a dispatch thread, never on Swift concurrency's small
-/// cooperative pool: blocking a pool thread would starve every other test of the run.
-func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
     }
 }
 
@@ -67,31 +56,15 @@ enum ProcessRun {
         var stderr: String
     }
 
+    /// Runs `command` (looked up on PATH) with our environment plus `environment`, in `directory`; kills it after
+    /// `timeout` seconds.
     static func run(
         _ command: [String], environment: [String: String] = [:], directory: URL? = nil, timeout: Double
-    ) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        if let directory { process.currentDirectoryURL = directory }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        nonisolated(unsafe) var outData = Data()
-        nonisolated(unsafe) var errData = Data()
-        let readers = DispatchGroup()
-        DispatchQueue.global().async(group: readers) { outData = out.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: readers) { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        if readers.wait(timeout: .now() + timeout) == .timedOut {
-            process.terminate()
-        }
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+    ) async throws -> Result {
+        let outcome = try await ChildProcess(
+            command, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            workingDirectory: directory?.path
+        ).run(timeout: .seconds(timeout))
+        return Result(status: outcome.exitCode, stdout: outcome.output, stderr: outcome.errorOutput)
     }
 }

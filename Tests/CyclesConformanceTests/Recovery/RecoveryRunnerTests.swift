@@ -26,14 +26,12 @@ struct RecoveryRunnerTests {
         let err = Mutex<[String]>([])
     }
 
-    /// Runs the runner (which blocks while adapters run) off the cooperative pool.
+    /// Runs the runner, collecting what it prints.
     static func run(_ options: RecoveryConformanceRun.Options) async throws -> (RecoveryConformanceRun.Outcome, Console) {
         let console = Console()
-        let outcome = try await offPool {
-            RecoveryConformanceRun(options: options).run(
-                standardOutput: { line in console.out.withLock { $0.append(line) } },
-                standardError: { line in console.err.withLock { $0.append(line) } })
-        }
+        let outcome = await RecoveryConformanceRun(options: options).run(
+            standardOutput: { line in console.out.withLock { $0.append(line) } },
+            standardError: { line in console.err.withLock { $0.append(line) } })
         return (outcome, console)
     }
 

@@ -35,14 +35,7 @@ struct ConformanceClientCommand: AsyncParsableCommand {
     @Option(help: "Which levels to run: must, should or all.")
     var profile: ProfileChoice = .all
 
-    @Option(help: "Write a JUnit XML report to this file.")
-    var junit: String?
-
-    @Option(help: "Write a JSON report to this file.")
-    var json: String?
-
-    @Option(name: .customLong("expected-failures"), help: "File of scenario IDs this SDK is known to fail (# reason).")
-    var expectedFailures: String?
+    @OptionGroup var reports: ReportOptions
 
     @Option(help: "How many scenarios run at once.")
     var parallel: Int = 4
@@ -89,16 +82,7 @@ struct ConformanceClientCommand: AsyncParsableCommand {
             }
             return
         }
-        var expected = ExpectedFailures()
-        if let path = expectedFailures {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ValidationError("--expected-failures: cannot read \(path)")
-            }
-            expected = ExpectedFailures(parsing: text)
-            for id in expected.unknownIDs(in: ClientScenarioCatalogue.descriptors) {
-                printToStandardError("warning: \(path) lists \(id), which is not a client scenario")
-            }
-        }
+        let expected = try reports.loadExpectedFailures(of: ClientScenarioCatalogue.descriptors)
         let host = try await ClientConformanceHost.start()
         let scenarios = ClientScenarioCatalogue.select(profile: profile.profile, only: only)
         let runner = ClientConformanceRunner(
@@ -110,13 +94,7 @@ struct ConformanceClientCommand: AsyncParsableCommand {
         }
         await host.stop()
         print(ConsoleReport.render(report), terminator: "")
-        if let junit { try JUnitReport.render(report).write(toFile: junit, atomically: true, encoding: .utf8) }
-        if let json { try report.jsonText().write(toFile: json, atomically: true, encoding: .utf8) }
+        try reports.write(report)
         if report.hasMustFailures { throw ExitCode(1) }
     }
-}
-
-/// Progress goes to standard error so standard output stays the report.
-private func printToStandardError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
 }

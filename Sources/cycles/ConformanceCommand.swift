@@ -51,14 +51,7 @@ struct ConformanceCommand: AsyncParsableCommand {
         @Option(parsing: .upToNextOption, help: "Run only these check IDs or ID prefixes (e.g. SRV-IDEM-003 SRV-CONC).")
         var only: [String] = []
 
-        @Option(help: "Write a JUnit XML report to this file.")
-        var junit: String?
-
-        @Option(help: "Write a JSON report to this file.")
-        var json: String?
-
-        @Option(name: .customLong("expected-failures"), help: "File of check IDs this server is known to fail.")
-        var expectedFailures: String?
+        @OptionGroup var reports: ReportOptions
 
         @Option(help: "How to create tenants and budgets: auto (control API, else admin API), control, admin, none.")
         var provisioner: ProvisionerChoice = .auto
@@ -107,23 +100,14 @@ struct ConformanceCommand: AsyncParsableCommand {
         }
 
         private func execute(_ client: WireClient) async throws -> Int32 {
-            var expected = ExpectedFailures()
-            if let path = expectedFailures {
-                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                    throw ValidationError("--expected-failures: cannot read \(path)")
-                }
-                expected = ExpectedFailures(parsing: text)
-                for id in expected.unknownIDs(in: ConformanceCatalogue.descriptors) {
-                    printError("warning: \(path) lists \(id), which is not in the catalogue")
-                }
-            }
+            let expected = try reports.loadExpectedFailures(of: ConformanceCatalogue.descriptors)
             // Reachability first, so an unreachable URL is one clear line rather than a transport error per check.
             let preflight = WireRequest(
                 method: "GET", path: "/v1/reservations?limit=1",
                 headers: apiKey.map { [WireHeader(CyclesHeader.apiKey, $0)] } ?? [])
             do {
                 let probe = try await client.send(preflight)
-                if apiKey != nil { printError("preflight: GET /v1/reservations with --api-key → \(probe.status)") }
+                if apiKey != nil { printToStandardError("preflight: GET /v1/reservations with --api-key → \(probe.status)") }
             } catch {
                 throw UnreachableServer(url: url, error: error)
             }
@@ -132,20 +116,16 @@ struct ConformanceCommand: AsyncParsableCommand {
                 adminKey: adminKey, allowsRealTimeWaits: !noRealTimeWaits, seed: seed ?? UInt64.random(in: 1...999_999),
                 parallelism: parallel)
             let checks = ConformanceCatalogue.select(profile: profile.profile, only: only)
-            printError("Running \(checks.count) checks against \(url) (provisioner \(chosen.name), seed \(options.seed))")
+            printToStandardError("Running \(checks.count) checks against \(url) (provisioner \(chosen.name), seed \(options.seed))")
             let runner = ConformanceRunner(client: client, provisioner: chosen, options: options, expectedFailures: expected)
             let report = await runner.run(checks, profile: profile.profile) { result, done, total in
                 let status = result.status.rawValue.uppercased()
-                printError("[\(done)/\(total)] \(status) \(result.id) (\(result.durationMs) ms)")
+                printToStandardError("[\(done)/\(total)] \(status) \(result.id) (\(result.durationMs) ms)")
             }
             print(ConsoleReport.render(report), terminator: "")
-            if let junit { try JUnitReport.render(report).write(toFile: junit, atomically: true, encoding: .utf8) }
-            if let json {
-                let written = evidence == .all ? report : report.keepingEvidenceOfFailuresOnly()
-                try written.jsonText().write(toFile: json, atomically: true, encoding: .utf8)
-            }
+            try reports.write(report, json: evidence == .all ? report : report.keepingEvidenceOfFailuresOnly())
             if report.checks.contains(where: { $0.status == .fail }), !keepFixtures, chosen is ControlAPIProvisioner {
-                printError(
+                printToStandardError(
                     "note: the fixtures of this run were deleted; rerun with --keep-fixtures for the curl commands to reproduce")
             }
             switch report.verdict {
@@ -210,9 +190,4 @@ struct UnreachableServer: Error, CustomStringConvertible {
             }
         return "cannot reach \(url): \(reason)"
     }
-}
-
-/// Writes progress to standard error so standard output stays the report.
-private func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
 }

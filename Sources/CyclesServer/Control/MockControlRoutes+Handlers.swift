@@ -117,9 +117,9 @@ extension MockControlRoutes {
     // MARK: Journal, invariants, reset
 
     func journal(_ request: Request) throws -> Response {
-        let parameters = request.uri.queryParameters
+        let parameters = try QueryParameters(request)
         var operation: RuntimeOperation?
-        if let text = parameters.get("operation") {
+        if let text = parameters["operation"] {
             guard let parsed = RuntimeOperation(rawValue: text) else {
                 let known = RuntimeOperation.allCases.map(\.rawValue).joined(separator: ", ")
                 throw LedgerError.invalid("Invalid 'operation' '\(text)': expected one of \(known)")
@@ -127,8 +127,8 @@ extension MockControlRoutes {
             operation = parsed
         }
         let query = JournalQuery(
-            namespace: try Self.optionalNamespace(request), operation: operation, tenant: parameters.get("tenant"),
-            idempotencyKey: parameters.get("idempotency_key"), reservationID: parameters.get("reservation_id"),
+            namespace: try Self.optionalNamespace(request), operation: operation, tenant: parameters["tenant"],
+            idempotencyKey: parameters["idempotency_key"], reservationID: parameters["reservation_id"],
             limit: try Self.integerParameter("limit", in: request))
         return try Self.json(JournalBody(entries: controls.journal.entries(matching: query)))
     }

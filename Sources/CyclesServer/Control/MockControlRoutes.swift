@@ -176,8 +176,9 @@ public struct MockControlRoutes: Sendable {
     }
 
     /// The `namespace` query parameter, if present and well formed.
+    /// The query is form-decoded (`+` is a space) like every other route's, through ``QueryParameters``.
     static func optionalNamespace(_ request: Request) throws(LedgerError) -> String? {
-        guard let name = request.uri.queryParameters.get("namespace"), !name.isEmpty else { return nil }
+        guard let name = try query(request)["namespace"] else { return nil }
         try validateNamespaceName(name)
         return name
     }
@@ -197,10 +198,21 @@ public struct MockControlRoutes: Sendable {
 
     /// An optional integer query parameter, rejecting text that is not one.
     static func integerParameter(_ name: String, in request: Request) throws(LedgerError) -> Int? {
-        guard let text = request.uri.queryParameters.get(name) else { return nil }
+        guard let text = try query(request)[name] else { return nil }
         guard let value = Int(text), value >= 0 else {
             throw .invalid("Query parameter '\(name)' must be a non-negative integer, got '\(text)'")
         }
         return value
+    }
+
+    /// The request's query, form-decoded; malformed percent-encoding is a 400.
+    private static func query(_ request: Request) throws(LedgerError) -> QueryParameters {
+        do {
+            return try QueryParameters(request)
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw .invalid("the query string cannot be read")
+        }
     }
 }

@@ -62,7 +62,8 @@ public final class Ledger: Sendable {
         let path: String
         if databasePath == ":memory:" || databasePath.isEmpty {
             let directory = Self.memoryBackedDirectory()
-            path = "\(directory)/cycles-ledger-\(RandomIdentifier.hex(byteCount: 8)).sqlite"
+            Self.sweepOrphanedFiles(in: directory)
+            path = "\(directory)/\(Self.temporaryFilePrefix)\(getpid())-\(RandomIdentifier.hex(byteCount: 8)).sqlite"
             temporaryPath = path
         } else {
             path = databasePath
@@ -103,10 +104,43 @@ public final class Ledger: Sendable {
     /// Closes the database (after pending writes finish) and deletes a temporary file.
     public func close() throws {
         try pool.close()
-        if let temporaryPath {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporaryPath + suffix) }
+        removeTemporaryFiles()
+    }
+
+    /// A `:memory:` ledger nobody closed still takes its files with it. Unlinking them while the pool's connections
+    /// are open is safe on POSIX systems, and nothing can open a new connection to a ledger being deinitialised.
+    deinit {
+        removeTemporaryFiles()
+    }
+
+    private func removeTemporaryFiles() {
+        guard let temporaryPath else { return }
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporaryPath + suffix) }
+    }
+
+    /// The name of every `:memory:` ledger's file starts with this, then the owning process id.
+    static let temporaryFilePrefix = "cycles-ledger-"
+
+    /// Deletes (once per process) the `:memory:` ledger files in `directory` whose owning process is gone: a
+    /// process that was killed never closed its ledgers, and `/dev/shm` is memory, kept until the machine restarts.
+    static func sweepOrphanedFiles(in directory: String) {
+        let first = orphanSweep.withLock { $0.insert(directory).inserted }
+        if first { removeOrphanedFiles(in: directory) }
+    }
+
+    /// Deletes the `:memory:` ledger files in `directory` whose owning process no longer exists.
+    static func removeOrphanedFiles(in directory: String) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        for name in names where name.hasPrefix(temporaryFilePrefix) {
+            let owner = name.dropFirst(temporaryFilePrefix.count).prefix { $0 != "-" }
+            // kill(pid, 0) only asks whether the process exists (EPERM: it does, under another user).
+            guard let pid = pid_t(owner), pid > 0, kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(atPath: "\(directory)/\(name)")
         }
     }
+
+    /// The directories swept in this process.
+    private static let orphanSweep = Mutex<Set<String>>([])
 
     /// A fresh request id (reproducible under `deterministicIDSeed`).
     public func makeRequestID() -> String { ids.requestID() }

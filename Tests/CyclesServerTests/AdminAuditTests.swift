@@ -55,6 +55,11 @@ struct AdminAuditTests {
             let secret = try #require(key.json["key_secret"]?.stringValue)
             let raw = try await Self.send(client, .GET, "/v1/admin/audit/logs")
             #expect(!raw.text.contains(secret))
+            // The caller's User-Agent is kept.
+            _ = try await client.send(
+                .POST, "/v1/admin/tenants", body: #"{"tenant_id":"initech","name":"Initech"}"#, apiKey: nil,
+                headers: AdminTenantTests.admin + [("User-Agent", "audit-suite/1.0")])
+            #expect(try await Self.logs(client, "resource_id=initech").first?["user_agent"] == "audit-suite/1.0")
         }
     }
 

@@ -63,6 +63,28 @@ struct AdminAuditTests {
         }
     }
 
+    @Test("Concurrent mutations (group-committed together) each carry their own request's ids")
+    func concurrentMutationsKeepTheirRequestIDs() async throws {
+        try await HTTPTestClient.withServer { client, _ in
+            let replies = try await withThrowingTaskGroup(of: (String, String?).self) { group in
+                for index in 0..<24 {
+                    group.addTask {
+                        let reply = try await Self.send(
+                            client, .POST, "/v1/admin/tenants", body: #"{"tenant_id":"burst-\#(index)","name":"B"}"#)
+                        return ("burst-\(index)", reply.header("X-Request-Id"))
+                    }
+                }
+                return try await group.reduce(into: [String: String?]()) { $0[$1.0] = $1.1 }
+            }
+            let entries = try await Self.logs(client, "operation=createTenant")
+            #expect(entries.count == 24)
+            for entry in entries {
+                let tenant = try #require(entry["resource_id"]?.stringValue)
+                #expect(entry["request_id"]?.stringValue == replies[tenant] ?? nil, "\(tenant)")
+            }
+        }
+    }
+
     @Test("A refused mutation leaves no success entry and changes nothing; it gets one failure entry with its code")
     func failuresAreNotSuccesses() async throws {
         try await HTTPTestClient.withServer { client, _ in

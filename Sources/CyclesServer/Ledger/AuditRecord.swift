@@ -1,6 +1,9 @@
 public import CyclesProtocol
 
 /// Who performed an audited mutation: the spec's actor types, kept in the entry's `metadata.actor_type`.
+///
+/// Spelled in lower case as the spec's `Event.actor.type` enum spells them (its prose also writes
+/// `ADMIN_ON_BEHALF_OF`), which is what the reference server writes into its audit entries' metadata.
 public struct AuditActor: Sendable, Hashable {
     /// `admin`, `admin_on_behalf_of`, `api_key` or `system`.
     public var type: String

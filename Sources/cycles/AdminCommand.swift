@@ -4,7 +4,8 @@ import CyclesProtocol
 
 import Foundation
 
-/// `cycles admin`: everyday governance operations against a running server's admin API (tenants, API keys).
+/// `cycles admin`: everyday governance operations against a running server's admin API (tenants, API keys, the
+/// audit log and the overview).
 ///
 /// Each resource group lives in its own `AdminCommand+<Group>.swift`; what they share is here: the connection
 /// options (`AdminConnection`), the HTTP client (`AdminClient`), errors (`AdminAPIError`) and table printing
@@ -12,13 +13,13 @@ import Foundation
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Manage tenants and API keys through a Cycles server's admin API.",
+        abstract: "Manage tenants and API keys, read the audit log and overview, through a Cycles server's admin API.",
         discussion: """
             The server URL and admin key come from --base-url / --admin-key, or from the CYCLES_BASE_URL / \
             CYCLES_ADMIN_KEY environment variables. Answers print as tables; --json prints the server's JSON \
             instead. A refused request prints the protocol's error code and message and exits with status 1.
             """,
-        subcommands: [AdminTenantsCommand.self, AdminKeysCommand.self])
+        subcommands: [AdminTenantsCommand.self, AdminKeysCommand.self, AdminAuditCommand.self, AdminOverviewCommand.self])
 }
 
 /// Where the admin API is and how to authenticate to it, plus the output format.
@@ -193,9 +194,12 @@ struct AdminTable {
             for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
         }
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { index, cell in
+            var text = cells.enumerated().map { index, cell in
                 index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
             }.joined(separator: "  ")
+            // An empty last cell would leave the padding of the one before it.
+            while text.hasSuffix(" ") { text.removeLast() }
+            return text
         }
         return ([line(columns)] + rows.map(line)).joined(separator: "\n")
     }

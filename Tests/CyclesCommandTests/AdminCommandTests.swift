@@ -165,12 +165,35 @@ struct AdminCommandTests {
         }
     }
 
+    @Test("audit lists what the other commands did, failures included; overview counts tenants")
+    func auditAndOverview() async throws {
+        try await Self.withServer { url in
+            _ = try await Self.run(["tenants", "create", "--id", "audit-cli", "--name", "Audit"], baseURL: url)
+            _ = try await Self.run(["tenants", "suspend", "audit-cli"], baseURL: url)
+            _ = try? await Self.run(["tenants", "get", "nobody"], baseURL: url)
+            let audit = try await Self.run(["audit", "--tenant", "audit-cli"], baseURL: url)
+            let rows = audit.split(separator: "\n").dropFirst()
+            #expect(rows.count == 2)
+            #expect(rows.first?.contains("updateTenant") == true && rows.last?.contains("createTenant") == true)
+            let failures = try await Self.run(["audit", "--status-min", "400", "--json"], baseURL: url)
+            let page = try CyclesJSON.decode(AuditLogListResponse.self, from: Data(failures.utf8))
+            #expect(page.logs.map(\.errorCode) == ["TENANT_NOT_FOUND"])
+            let filtered = try await Self.run(["audit", "--operation", "createTenant,revokeApiKey"], baseURL: url)
+            #expect(filtered.split(separator: "\n").count == 2)
+
+            let overview = try await Self.run(["overview"], baseURL: url)
+            #expect(Self.field("tenants", in: overview) == "1 (0 active, 1 suspended, 0 closed)")
+            #expect(Self.field("budgets", in: overview) == "0 (0 active, 0 frozen, 0 closed)")
+        }
+    }
+
     @Test("`cycles admin` is registered under `cycles`, and tables align their columns")
     func registrationAndTables() throws {
         let command = try CyclesCommand.parseAsRoot(["admin", "keys", "revoke", "key_x", "--base-url", "http://h", "--admin-key", "k"])
         #expect(command is AdminKeysCommand.Revoke)
         let table = AdminTable(columns: ["A", "LONGER"], rows: [["wide-cell", "x"], ["y", "z"]]).rendered
         #expect(table == "A          LONGER\nwide-cell  x\ny          z")
+        #expect(AdminTable(columns: ["A", "B"], rows: [["a", ""]]).rendered == "A  B\na")
         #expect(AdminClient.queryString([("a", "x y&z"), ("b", nil)]) == "?a=x%20y%26z")
     }
 }

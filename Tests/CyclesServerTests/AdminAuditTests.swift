@@ -109,6 +109,23 @@ struct AdminAuditTests {
             #expect(failures[0]["request_id"]?.stringValue == refused.header("X-Request-Id"))
             let unauthenticatedOnly = try await Self.logs(client, "tenant_id=__unauth__")
             #expect(unauthenticatedOnly.count == 1)
+
+            // Each mutation that fails its checks: exactly the successful calls have success entries.
+            let key = try await Self.send(client, .POST, "/v1/admin/api-keys", body: #"{"tenant_id":"acme","name":"once"}"#)
+            let keyID = try #require(key.json["key_id"]?.stringValue)
+            #expect(try await Self.send(client, .DELETE, "/v1/admin/api-keys/\(keyID)").status == 200)
+            #expect(try await Self.send(client, .DELETE, "/v1/admin/api-keys/\(keyID)").status == 409)
+            #expect(try await Self.send(client, .PATCH, "/v1/admin/api-keys/\(keyID)", body: #"{"name":"x"}"#).status == 409)
+            #expect(try await Self.send(client, .PATCH, "/v1/admin/api-keys/key_nope", body: #"{"name":"x"}"#).status == 404)
+            #expect(try await Self.send(client, .PATCH, "/v1/admin/tenants/other", body: #"{"name":"Renamed"}"#).status == 409)
+            #expect(try await Self.send(client, .PATCH, "/v1/admin/tenants/acme", body: #"{"status":"PAUSED"}"#).status == 400)
+            func successes(_ operation: String) async throws -> Int {
+                try await Self.logs(client, "operation=\(operation)&status_max=299").count
+            }
+            #expect(try await successes("revokeApiKey") == 1)
+            #expect(try await successes("updateApiKey") == 0)
+            #expect(try await successes("updateTenant") == 1)
+            #expect(try await Self.logs(client, "status_min=400&status_max=499").count == 4 + 5)
         }
     }
 

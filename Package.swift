@@ -166,6 +166,8 @@ let package = Package(
             dependencies: [
                 "cycles",
                 "CyclesProtocol",
+                // `cycles admin` tests run its commands in-process against a ReferenceServer on port 0.
+                "CyclesServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

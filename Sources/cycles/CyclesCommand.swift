@@ -7,5 +7,5 @@ struct CyclesCommand: AsyncParsableCommand {
         commandName: "cycles",
         abstract: "Budget enforcement for AI agents: a Cycles reference server and tools.",
         version: BuildInfo.current.versionLine,
-        subcommands: [ServeCommand.self, BenchCommand.self, ConformanceCommand.self])
+        subcommands: [ServeCommand.self, AdminCommand.self, BenchCommand.self, ConformanceCommand.self])
 }

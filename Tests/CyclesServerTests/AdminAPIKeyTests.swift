@@ -157,4 +157,59 @@ struct AdminAPIKeyTests {
             #expect(try await Self.send(client, .GET, "/v1/admin/api-keys?status=LOST").status == 400)
         }
     }
+
+    @Test("The status filter runs in SQL before the page is cut: each filtered page is full and the cursor keeps its place")
+    func statusFilterPages() async throws {
+        try await HTTPTestClient.withServer { client, server in
+            var created: [String] = []
+            for index in 0..<6 {
+                // Distinct creation times, so newest-first order is known (ties would fall back to the key id).
+                _ = try await server.ledger.advanceClock(namespace: "default", byMs: 1)
+                let reply = try await Self.send(
+                    client, .POST, "/v1/admin/api-keys", body: #"{"tenant_id":"acme","name":"s\#(index)"}"#)
+                created.append(try #require(reply.json["key_id"]?.stringValue))
+            }
+            // Newest first: s5 … s0. Revoke every other one, and let one more key expire by the namespace clock.
+            for keyID in [created[0], created[2], created[4]] {
+                #expect(try await Self.send(client, .DELETE, "/v1/admin/api-keys/\(keyID)").status == 200)
+            }
+            let expiring = try await Self.send(
+                client, .POST, "/v1/admin/api-keys",
+                body: #"{"tenant_id":"acme","name":"brief","expires_at":"2027-01-15T09:00:00Z"}"#)
+            let expiringID = try #require(expiring.json["key_id"]?.stringValue)
+            _ = try await server.ledger.advanceClock(namespace: "default", byMs: 2 * 3_600_000)
+
+            func pages(_ status: String) async throws -> (ids: [String], sizes: [Int]) {
+                var ids: [String] = []
+                var sizes: [Int] = []
+                var cursor: String?
+                repeat {
+                    let page = try await Self.send(
+                        client, .GET,
+                        "/v1/admin/api-keys?tenant_id=acme&status=\(status)&limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""))
+                    #expect(page.status == 200)
+                    let keys = page.json["keys"]?.arrayValue ?? []
+                    #expect(keys.allSatisfy { $0["status"]?.stringValue == status })
+                    ids += keys.compactMap { $0["key_id"]?.stringValue }
+                    sizes.append(keys.count)
+                    cursor = page.json["next_cursor"]?.stringValue
+                } while cursor != nil
+                return (ids, sizes)
+            }
+            let revoked = try await pages("REVOKED")
+            #expect(revoked.ids == [created[4], created[2], created[0]])
+            #expect(revoked.sizes == [2, 1])
+            let active = try await pages("ACTIVE")
+            // The created keys still ACTIVE (s5, s3, s1) plus the seeded one, never the expired key.
+            #expect(active.ids.count == 4)
+            #expect(Set(active.ids).isSuperset(of: [created[5], created[3], created[1]]))
+            #expect(!active.ids.contains(expiringID))
+            #expect(active.sizes == [2, 2])
+            #expect(try await pages("EXPIRED").ids == [expiringID])
+            // A cursor made under one status is refused under another.
+            let first = try await Self.send(client, .GET, "/v1/admin/api-keys?tenant_id=acme&status=ACTIVE&limit=1")
+            let cursor = try #require(first.json["next_cursor"]?.stringValue)
+            #expect(try await Self.send(client, .GET, "/v1/admin/api-keys?tenant_id=acme&status=REVOKED&cursor=\(cursor)").status == 400)
+        }
+    }
 }

@@ -261,4 +261,39 @@ struct AdminTenantTests {
         let page = try await ledger.listTenants(.init(status: "CLOSED"))
         #expect(page.tenants.map(\.tenantID) == ["initech"])
     }
+
+    @Test("The tenant cursor is the shared keyset cursor: pages stay gap- and duplicate-free while tenants are created")
+    func cursorStableUnderInserts() async throws {
+        try await HTTPTestClient.withServer { client, server in
+            for index in 0..<5 {
+                // Distinct creation times, so created_at (the default sort, newest first) orders them.
+                _ = try await server.ledger.advanceClock(namespace: "default", byMs: 1_000)
+                #expect(try await Self.send(
+                    client, .POST, "/v1/admin/tenants", body: #"{"tenant_id":"c-\#(index)","name":"C"}"#).status == 201)
+            }
+            var seen: [String] = []
+            var cursor: String?
+            var page = 0
+            repeat {
+                let reply = try await Self.send(client, .GET, "/v1/admin/tenants?limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""))
+                #expect(reply.status == 200)
+                #expect(reply.json["next_cursor"]?.stringValue.map { $0.hasPrefix("c2.") } ?? true)
+                seen += reply.json["tenants"]?.arrayValue?.compactMap { $0["tenant_id"]?.stringValue } ?? []
+                cursor = reply.json["next_cursor"]?.stringValue
+                if page == 0 {
+                    // Newer than every listed tenant: a newest-first listing already past it never shows it.
+                    _ = try await server.ledger.advanceClock(namespace: "default", byMs: 1_000)
+                    _ = try await Self.send(client, .POST, "/v1/admin/tenants", body: #"{"tenant_id":"c-late","name":"L"}"#)
+                }
+                page += 1
+            } while cursor != nil
+            #expect(Array(seen.prefix(5)) == ["c-4", "c-3", "c-2", "c-1", "c-0"])
+            #expect(Set(seen) == ["c-4", "c-3", "c-2", "c-1", "c-0", "acme", "other"])
+            #expect(seen.count == 7)
+            // The cursor of a status-filtered list is refused without the filter.
+            let filtered = try await Self.send(client, .GET, "/v1/admin/tenants?status=ACTIVE&limit=1")
+            let filteredCursor = try #require(filtered.json["next_cursor"]?.stringValue)
+            #expect(try await Self.send(client, .GET, "/v1/admin/tenants?limit=1&cursor=\(filteredCursor)").status == 400)
+        }
+    }
 }

@@ -48,9 +48,12 @@ struct SchemaMigrationTests {
             try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [sourcePath])
             try db.inTransaction {
                 // Only the columns v1 had (later migrations add some, e.g. v3's API-key grants).
+                // (v7 rebuilt audit_log without two of v1's columns, so only the columns both have are copied.)
                 for table in ["tenant", "api_key", "budget", "idempotency", "audit_log", "event"] {
+                    let sourceColumns = Set(
+                        try Row.fetchAll(db, sql: "PRAGMA source.table_info(\(table))").map { $0["name"] as String })
                     let columns = try Row.fetchAll(db, sql: "PRAGMA main.table_info(\(table))")
-                        .map { $0["name"] as String }.joined(separator: ", ")
+                        .map { $0["name"] as String }.filter(sourceColumns.contains).joined(separator: ", ")
                     try db.execute(sql: "INSERT INTO main.\(table) (\(columns)) SELECT \(columns) FROM source.\(table)")
                 }
                 // v1 kept reservations without the journal column and the journal in a table of its own.
@@ -109,5 +112,34 @@ struct SchemaMigrationTests {
         // New writes work on the migrated tables.
         let fresh = try await migrated.reserveValue(Fixture.reserve(10, key: "after-migration"))
         #expect(fresh.decision == .allow)
+    }
+
+    @Test("v7-audit keeps earlier audit rows: admin releases and cascade rows become AuditLogEntry rows")
+    func auditRowsMigrate() async throws {
+        let path = "\(FileManager.default.temporaryDirectory.path)/migrate-audit-\(UUID().uuidString).sqlite"
+        defer { Self.removeDatabase(at: path) }
+        let v4 = try DatabasePool(path: path)
+        try LedgerSchema.migrator().migrate(v4, upTo: "v4-tenant-lifecycle")
+        try await v4.write { db in
+            try db.execute(sql: "INSERT INTO tenant (tenant_id, namespace, name, status) VALUES ('acme', 'default', 'Acme', 'CLOSED')")
+            try db.execute(
+                sql: """
+                    INSERT INTO audit_log (tenant_id, actor_type, operation, reservation_id, reason, at_ms) VALUES
+                      ('acme', 'admin_on_behalf_of', 'reservation.release', 'rsv_1', 'stuck', 1000),
+                      ('acme', 'admin', 'api_key.revoked_via_tenant_cascade', NULL, 'key_1', 2000),
+                      ('acme', 'admin', 'tenant.closed', NULL, NULL, 3000)
+                    """)
+        }
+        try v4.close()
+        let ledger = try Ledger(databasePath: path)
+        let logs = try await ledger.listAuditLogs(.init(sortDirection: "asc")).logs
+        #expect(logs.map(\.operation) == ["releaseReservation", "api_key.revoked_via_tenant_cascade", "updateTenant"])
+        #expect(logs.map(\.resourceType) == ["reservation", "api_key", "tenant"])
+        #expect(logs.map(\.resourceID) == ["rsv_1", "key_1", "acme"])
+        #expect(logs.map(\.timestamp) == [1000, 2000, 3000].map(RFC3339.string))
+        #expect(logs[0].metadata == ["actor_type": "admin_on_behalf_of", "reason": "stuck"])
+        #expect(logs.allSatisfy { $0.status == 200 && $0.tenantID == "acme" && $0.logID.hasPrefix("log_") })
+        #expect(Set(logs.map(\.logID)).count == 3)
+        try ledger.close()
     }
 }

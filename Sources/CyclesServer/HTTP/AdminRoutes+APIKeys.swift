@@ -5,14 +5,14 @@ import Hummingbird
 extension AdminRoutes {
     func addAPIKeyRoutes(to router: Router<BasicRequestContext>) {
         router.post("/v1/admin/api-keys") { request, _ in
-            await exchange.respond(to: request) {
+            await respond(to: request) {
                 try requireAdmin(request)
                 let body = try await decode(APIKeyCreateRequest.self, from: request)
                 return try .json(try await ledger.createAPIKey(body), status: 201, tenant: nil)
             }
         }
         router.get("/v1/admin/api-keys") { request, _ in
-            await exchange.respond(to: request) {
+            await respond(to: request) {
                 try requireAdmin(request)
                 let parameters = try QueryParameters(request)
                 // sort_by / sort_dir are additive parameters the spec lets a server ignore: keys come newest first.
@@ -24,7 +24,7 @@ extension AdminRoutes {
             }
         }
         router.patch("/v1/admin/api-keys/:key_id") { request, context in
-            await exchange.respond(to: request) {
+            await respond(to: request) {
                 try requireAdmin(request)
                 let keyID = try context.parameters.require("key_id")
                 let body = try await decode(APIKeyUpdateRequest.self, from: request)
@@ -32,7 +32,7 @@ extension AdminRoutes {
             }
         }
         router.delete("/v1/admin/api-keys/:key_id") { request, context in
-            await exchange.respond(to: request) {
+            await respond(to: request) {
                 try requireAdmin(request)
                 let keyID = try context.parameters.require("key_id")
                 let reason = try QueryParameters(request)["reason"]

@@ -5,7 +5,7 @@ import Hummingbird
 extension AdminRoutes {
     func addAuthRoutes(to router: Router<BasicRequestContext>) {
         router.get("/v1/auth/introspect") { request, _ in
-            await exchange.respond(to: request) {
+            await respond(to: request) {
                 // Either credential: a present admin key must be valid and wins (as on the runtime plane's
                 // admin-allowlisted routes); otherwise the tenant key is introspected.
                 if request.headers[HTTPExchange.adminKeyField] != nil {
@@ -17,7 +17,7 @@ extension AdminRoutes {
             }
         }
         router.post("/v1/auth/validate") { request, _ in
-            await exchange.respond(to: request) {
+            await respond(to: request) {
                 try requireAdmin(request)
                 let body = try await decode(APIKeyValidationRequest.self, from: request)
                 guard !body.keySecret.isEmpty else { throw LedgerError.invalid("key_secret: must not be empty") }

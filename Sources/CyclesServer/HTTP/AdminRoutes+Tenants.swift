@@ -5,7 +5,7 @@ import Hummingbird
 extension AdminRoutes {
     func addTenantRoutes(to router: Router<BasicRequestContext>) {
         router.post("/v1/admin/tenants") { request, _ in
-            await exchange.respond(to: request) {
+            await respond(to: request) {
                 try requireAdmin(request)
                 let body = try await decode(TenantCreateRequest.self, from: request)
                 switch try await ledger.createTenant(body) {
@@ -15,7 +15,7 @@ extension AdminRoutes {
             }
         }
         router.get("/v1/admin/tenants") { request, _ in
-            await exchange.respond(to: request) {
+            await respond(to: request) {
                 try requireAdmin(request)
                 let parameters = try QueryParameters(request)
                 var query = Ledger.TenantQuery(
@@ -28,13 +28,13 @@ extension AdminRoutes {
             }
         }
         router.get("/v1/admin/tenants/:tenant_id") { request, context in
-            await exchange.respond(to: request) {
+            await respond(to: request) {
                 try requireAdmin(request)
                 return try .json(try await ledger.tenant(try context.parameters.require("tenant_id")), tenant: nil)
             }
         }
         router.patch("/v1/admin/tenants/:tenant_id") { request, context in
-            await exchange.respond(to: request) {
+            await respond(to: request) {
                 try requireAdmin(request)
                 let tenantID = try context.parameters.require("tenant_id")
                 let body = try await decode(TenantUpdateRequest.self, from: request)

@@ -18,6 +18,26 @@ public struct AdminRoutes: Sendable {
         routes.addAuthRoutes(to: router)
         routes.addTenantRoutes(to: router)
         routes.addAPIKeyRoutes(to: router)
+        routes.addAuditRoutes(to: router)
+    }
+
+    /// `HTTPExchange.respond`, plus the audit log's failure entry when the request is refused or fails: one entry
+    /// per failed admin-plane request (tenant `__admin__` under a valid admin key, else `__unauth__`), written after
+    /// the failed work's transaction has ended, so nothing the failed request tried to change is recorded as done.
+    func respond(to request: Request, _ work: () async throws -> HTTPExchange.Reply) async -> Response {
+        await exchange.respond(to: request) {
+            do {
+                return try await work()
+            } catch {
+                let failure = error as? LedgerError ?? LedgerError(.internalError, "Internal error")
+                let presented = request.headers[HTTPExchange.adminKeyField]
+                await ledger.recordFailedRequest(
+                    method: request.method.rawValue, path: request.uri.path, status: failure.httpStatus,
+                    errorCode: failure.code.rawValue, message: failure.message,
+                    authenticatedAsAdmin: presented.map(ledger.isAdminKey) ?? false)
+                throw error
+            }
+        }
     }
 
     /// 401 unless the request carries a valid `X-Admin-API-Key`.

@@ -63,7 +63,10 @@ public struct HTTPExchange: Sendable {
             traceparent: request.headers[Self.traceparentField], traceIDHeader: request.headers[Self.traceIDField])
         let reply: Reply
         do {
-            reply = try await work()
+            // Audit entries written by the work carry this request's ids (see `RequestCorrelation`).
+            let correlation = RequestCorrelation(
+                requestID: requestID, traceID: traceID, userAgent: request.headers[.userAgent])
+            reply = try await RequestCorrelation.$current.withValue(correlation) { try await work() }
         } catch let error as LedgerError {
             reply = Self.errorReply(error, requestID: requestID, traceID: traceID)
         } catch {

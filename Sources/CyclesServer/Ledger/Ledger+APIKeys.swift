@@ -7,7 +7,7 @@ import Foundation
 /// once by `createAPIKey`, and stored only as its SHA-256 digest; nothing here logs it.
 extension Ledger {
     /// Filters and page position of `listAPIKeys` (newest first, keyset on creation time and key id).
-    public struct APIKeyQuery: Sendable, Hashable {
+    public struct APIKeyQuery: Sendable, Hashable, Encodable {
         /// Only this tenant's keys.
         public var tenantID: String?
         /// `ACTIVE`, `REVOKED` or `EXPIRED`.
@@ -61,6 +61,10 @@ extension Ledger {
                     Self.encodeList(permissions.map(\.rawValue)), Self.encodeList(request.scopeFilter), now, expiresAtMs,
                     try Self.encodeJSON(request.metadata),
                 ])
+            try self.recordAudit(db, AuditRecord(
+                operation: "createApiKey", tenantID: request.tenantID, resourceType: "api_key", resourceID: keyID,
+                status: 201,
+                metadata: ["name": .string(request.name), "permissions": .array(permissions.map { .string($0.rawValue) })]))
             return now
         }
         try reloadTenants()
@@ -77,42 +81,61 @@ extension Ledger {
             throw LedgerError.invalid("status must be one of ACTIVE, REVOKED, EXPIRED")
         }
         if let search = query.search, search.schemaLength > 128 { throw LedgerError.invalid("search must be at most 128 characters") }
-        var conditions: [String] = []
-        var arguments: [DatabaseValue] = []
-        if let tenantID = query.tenantID {
-            conditions.append("k.tenant_id = ?")
-            arguments.append(tenantID.databaseValue)
-        }
-        if let search = query.search, !search.isEmpty {
-            conditions.append("(instr(lower(k.key_id), ?) > 0 OR instr(lower(coalesce(k.name, '')), ?) > 0)")
-            arguments += [search.lowercased().databaseValue, search.lowercased().databaseValue]
-        }
-        if let cursor = query.cursor {
-            let parts = cursor.split(separator: ".", maxSplits: 2)
-            guard parts.count == 3, parts[0] == "k1", let createdAt = Int64(parts[1]) else {
-                throw LedgerError.invalid("cursor is malformed")
+        var binding = query
+        binding.limit = 0
+        binding.cursor = nil
+        let fingerprint = try PageCursor.fingerprint(binding)
+        let after = try PageCursor.decode(query.cursor, fingerprint: fingerprint)
+        let limit = query.limit
+        let page = try await pool.read { db -> [(key: APIKey, createdAtMs: Int64)] in
+            var conditions: [String] = []
+            var arguments: [DatabaseValue] = []
+            if let tenantID = query.tenantID {
+                conditions.append("k.tenant_id = ?")
+                arguments.append(tenantID.databaseValue)
             }
-            conditions.append("(coalesce(k.created_at_ms, 0) < ? OR (coalesce(k.created_at_ms, 0) = ? AND k.key_id < ?))")
-            arguments += [createdAt.databaseValue, createdAt.databaseValue, String(parts[2]).databaseValue]
-        }
-        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        let values = arguments
-        let rows = try await pool.read { db -> [(key: APIKey, createdAtMs: Int64, namespace: String)] in
-            try Row.fetchAll(
+            if let search = query.search, !search.isEmpty {
+                conditions.append("(instr(lower(k.key_id), ?) > 0 OR instr(lower(coalesce(k.name, '')), ?) > 0)")
+                arguments += [search.lowercased().databaseValue, search.lowercased().databaseValue]
+            }
+            if let status = query.status {
+                // The filter applies to the answered status: an ACTIVE key past its expiry is EXPIRED, measured on its
+                // tenant's namespace clock, so each namespace's "now" is bound into the expression.
+                let namespaces = try String.fetchAll(db, sql: "SELECT name FROM namespace")
+                var now = "CASE t.namespace"
+                for namespace in namespaces {
+                    now += " WHEN ? THEN ?"
+                    arguments += [namespace.databaseValue, self.now(namespace: namespace).databaseValue]
+                }
+                now += " END"
+                conditions.append(
+                    """
+                    (CASE WHEN k.status = 'ACTIVE' AND k.expires_at_ms IS NOT NULL AND k.expires_at_ms <= \(now)
+                      THEN 'EXPIRED' ELSE k.status END) = ?
+                    """)
+                arguments.append(status.databaseValue)
+            }
+            if let after {
+                let keyset = try after.keysetCondition(
+                    sortExpression: "coalesce(k.created_at_ms, 0)", tieBreakExpression: "k.key_id", descending: true)
+                conditions.append(keyset.sql)
+                arguments += keyset.arguments
+            }
+            let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+            return try Row.fetchAll(
                 db,
                 sql: """
                     SELECT k.*, t.namespace FROM api_key k JOIN tenant t USING (tenant_id)\(whereClause)
-                    ORDER BY coalesce(k.created_at_ms, 0) DESC, k.key_id DESC
-                    """, arguments: StatementArguments(values)
-            ).map { row in (Self.apiKey(row: row, now: self.now(namespace: row["namespace"])), row["created_at_ms"] ?? 0, row["namespace"]) }
+                    ORDER BY coalesce(k.created_at_ms, 0) DESC, k.key_id DESC LIMIT \(limit + 1)
+                    """, arguments: StatementArguments(arguments)
+            ).map { row in (Self.apiKey(row: row, now: self.now(namespace: row["namespace"])), row["created_at_ms"] ?? 0) }
         }
-        // The status filter applies to the answered status (an ACTIVE key past its expiry is EXPIRED), which SQL
-        // cannot see without each namespace's clock, so it filters here.
-        let matching = rows.filter { query.status == nil || $0.key.status == query.status }
-        let page = matching.prefix(query.limit)
-        let hasMore = matching.count > query.limit
-        let nextCursor = hasMore ? page.last.map { "k1.\($0.createdAtMs).\($0.key.keyID)" } : nil
-        return APIKeyListResponse(keys: page.map(\.key), nextCursor: nextCursor, hasMore: hasMore)
+        let hasMore = page.count > limit
+        let keys = page.prefix(limit)
+        let nextCursor = hasMore
+            ? keys.last.map { PageCursor(fingerprint: fingerprint, sortValue: .integer($0.createdAtMs), tieBreak: $0.key.keyID).encoded }
+            : nil
+        return APIKeyListResponse(keys: keys.map(\.key), nextCursor: nextCursor, hasMore: hasMore)
     }
 
     /// `PATCH /v1/admin/api-keys/{key_id}`: name, description, permissions, scope filter, metadata. 404 for an
@@ -128,20 +151,29 @@ extension Ledger {
             let current = try self.requireMutableKey(db, keyID)
             var assignments: [String] = []
             var arguments: [DatabaseValue] = []
+            var changed: [String] = []
             func set(_ column: String, _ value: (any DatabaseValueConvertible)?) {
                 assignments.append("\(column) = ?")
                 arguments.append(value?.databaseValue ?? .null)
+                changed.append(column == "metadata_json" ? "metadata" : column)
             }
             if let name = request.name { set("name", name) }
             if let description = request.description { set("description", description) }
             if let permissions = request.permissions { set("permissions", Self.encodeList(permissions.map(\.rawValue))) }
             if let scopeFilter = request.scopeFilter { set("scope_filter", Self.encodeList(scopeFilter)) }
             if let metadata = request.metadata { set("metadata_json", try Self.encodeJSON(metadata)) }
-            guard !assignments.isEmpty else { return current }
+            let audit = AuditRecord(
+                operation: "updateApiKey", tenantID: current.tenantID, resourceType: "api_key", resourceID: keyID,
+                metadata: ["changed_fields": .array(changed.map { .string($0) })])
+            guard !assignments.isEmpty else {
+                try self.recordAudit(db, audit)
+                return current
+            }
             arguments.append(keyID.databaseValue)
             try db.execute(
                 sql: "UPDATE api_key SET \(assignments.joined(separator: ", ")) WHERE key_id = ?",
                 arguments: StatementArguments(arguments))
+            try self.recordAudit(db, audit)
             return try self.fetchAPIKey(db, keyID)!
         }
         try reloadTenants()
@@ -164,6 +196,9 @@ extension Ledger {
             try db.execute(
                 sql: "UPDATE api_key SET status = 'REVOKED', revoked_at_ms = ?, revoked_reason = ? WHERE key_id = ?",
                 arguments: [self.now(namespace: namespace), reason, keyID])
+            try self.recordAudit(db, AuditRecord(
+                operation: "revokeApiKey", tenantID: current.tenantID, resourceType: "api_key", resourceID: keyID,
+                metadata: reason.map { ["reason": .string($0)] } ?? [:]))
             return try self.fetchAPIKey(db, keyID)!
         }
         try reloadTenants()

@@ -26,6 +26,10 @@ extension Ledger {
     public func deleteNamespace(_ name: String) async throws {
         if name == Self.defaultNamespace { return try await resetNamespace(name) }
         let deleted = try await pool.write { db in
+            // The audit log has no foreign key to tenant (it outlives what it describes), so it goes explicitly.
+            try db.execute(
+                sql: "DELETE FROM audit_log WHERE tenant_id IN (SELECT tenant_id FROM tenant WHERE namespace = ?)",
+                arguments: [name])
             try db.execute(sql: "DELETE FROM namespace WHERE name = ?", arguments: [name])
             return db.changesCount
         }
@@ -37,6 +41,9 @@ extension Ledger {
     /// Wipes a namespace's data (the namespace itself stays) and puts its clock back to real time.
     public func resetNamespace(_ name: String) async throws {
         try await pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM audit_log WHERE tenant_id IN (SELECT tenant_id FROM tenant WHERE namespace = ?)",
+                arguments: [name])
             try db.execute(sql: "DELETE FROM tenant WHERE namespace = ?", arguments: [name])
         }
         clocks.withLock { _ = $0.removeValue(forKey: name) }

@@ -120,11 +120,10 @@ extension Ledger {
             try record.saveTransition(db, from: .active, atMs: now)
             if principal == .admin {
                 // The spec requires an audit entry for an operator release, written atomically with it.
-                try db.execute(
-                    sql: """
-                        INSERT INTO audit_log (tenant_id, actor_type, operation, reservation_id, reason, at_ms)
-                        VALUES (?, 'admin_on_behalf_of', 'reservation.release', ?, ?, ?)
-                        """, arguments: [record.tenantID, id.rawValue, request.reason, now])
+                try self.recordAudit(db, AuditRecord(
+                    operation: "releaseReservation", tenantID: record.tenantID, resourceType: "reservation",
+                    resourceID: id.rawValue, actor: .adminOnBehalfOf,
+                    metadata: request.reason.map { ["reason": .string($0)] } ?? [:]))
             }
             let response = ReleaseResponse(
                 released: Amount(unit: record.unit, amount: record.amount), balances: updated.map(\.balance))

@@ -15,7 +15,7 @@ extension Ledger {
     }
 
     /// Filters and page position of `listTenants`.
-    public struct TenantQuery: Sendable, Hashable {
+    public struct TenantQuery: Sendable, Hashable, Encodable {
         /// Only this status.
         public var status: String?
         /// Only children of this tenant.
@@ -60,6 +60,11 @@ extension Ledger {
                         .duplicateResource, "tenant_id '\(request.tenantID)' already belongs to tenant '\(existing.name)'",
                         httpStatus: 409)
                 }
+                // A same-name retry changes nothing but is still an authenticated operation (the reference server
+                // audits it with its 200).
+                try self.recordAudit(db, AuditRecord(
+                    operation: "createTenant", tenantID: request.tenantID, resourceType: "tenant",
+                    resourceID: request.tenantID, status: 200, metadata: ["name": .string(request.name)]))
                 return .existing(existing)
             }
             let now = self.now(namespace: Self.defaultNamespace)
@@ -76,6 +81,9 @@ extension Ledger {
                     request.parentTenantID, try Self.encodeMetadata(request.metadata), request.reservationExpiryPolicy,
                     now, now,
                 ])
+            try self.recordAudit(db, AuditRecord(
+                operation: "createTenant", tenantID: request.tenantID, resourceType: "tenant",
+                resourceID: request.tenantID, status: 201, metadata: ["name": .string(request.name)]))
             return .created(try Self.fetchTenant(db, request.tenantID)!)
         }
         try reloadTenants()
@@ -119,12 +127,16 @@ extension Ledger {
             conditions.append("(instr(lower(tenant_id), ?) > 0 OR instr(lower(coalesce(name, '')), ?) > 0)")
             arguments += [search.lowercased(), search.lowercased()]
         }
+        // The shared keyset cursor, bound to the filters and sort (a cursor reused under others is a 400).
+        var binding = query
+        binding.limit = 0
+        binding.cursor = nil
+        let fingerprint = try PageCursor.fingerprint(binding)
         let descending = query.sortDirection == "desc"
-        if let cursor = query.cursor {
-            let position = try TenantCursor(decoding: cursor, sortBy: query.sortBy, direction: query.sortDirection)
-            let comparison = descending ? "<" : ">"
-            conditions.append("(\(column) \(comparison) ? OR (\(column) = ? AND tenant_id \(comparison) ?))")
-            arguments += [position.sortDatabaseValue, position.sortDatabaseValue, position.tenantID]
+        if let after = try PageCursor.decode(query.cursor, fingerprint: fingerprint) {
+            let keyset = try after.keysetCondition(sortExpression: column, tieBreakExpression: "tenant_id", descending: descending)
+            conditions.append(keyset.sql)
+            arguments += keyset.arguments as [any DatabaseValueConvertible]
         }
         let direction = descending ? "DESC" : "ASC"
         let sql = """
@@ -133,20 +145,16 @@ extension Ledger {
             """
         let values = arguments.map(\.databaseValue)
         let numeric = query.sortBy == "created_at"
-        let rows = try await pool.read { db -> [(tenant: Tenant, sortValue: String)] in
+        let rows = try await pool.read { db -> [(tenant: Tenant, sortValue: PageCursor.Value)] in
             try Row.fetchAll(db, sql: sql, arguments: StatementArguments(values)).map { row in
-                (try Self.tenant(row: row), numeric ? String(row["sort_value"] as Int64) : row["sort_value"])
+                (try Self.tenant(row: row), numeric ? .integer(row["sort_value"]) : .text(row["sort_value"]))
             }
         }
         let page = rows.prefix(query.limit)
         let hasMore = rows.count > query.limit
-        var nextCursor: String?
-        if hasMore, let last = page.last {
-            nextCursor = TenantCursor(
-                sortBy: query.sortBy, direction: query.sortDirection, sortValue: last.sortValue, numeric: numeric,
-                tenantID: last.tenant.tenantID
-            ).encoded
-        }
+        let nextCursor = hasMore
+            ? page.last.map { PageCursor(fingerprint: fingerprint, sortValue: $0.sortValue, tieBreak: $0.tenant.tenantID).encoded }
+            : nil
         return TenantListResponse(tenants: page.map(\.tenant), nextCursor: nextCursor, hasMore: hasMore)
     }
 
@@ -166,7 +174,10 @@ extension Ledger {
             let now = self.now(namespace: namespace)
             if current.status == "CLOSED" {
                 let onlyReclose = request == TenantUpdateRequest(status: "CLOSED")
-                if onlyReclose { return current }
+                if onlyReclose {
+                    try self.recordAudit(db, Self.tenantUpdateAudit(tenantID, request))
+                    return current
+                }
                 throw LedgerError(.tenantClosed, "Tenant \(tenantID) is closed; it can no longer change", tenant: tenantID)
             }
             var assignments: [String] = []
@@ -194,23 +205,45 @@ extension Ledger {
             try db.execute(
                 sql: "UPDATE tenant SET \(assignments.joined(separator: ", ")) WHERE tenant_id = ?",
                 arguments: StatementArguments(arguments))
+            try self.recordAudit(db, Self.tenantUpdateAudit(tenantID, request))
             return try Self.fetchTenant(db, tenantID)!
         }
         try reloadTenants()
         return updated
     }
 
+    /// The `updateTenant` audit entry: which fields the patch named and, for a status change, the new status (the
+    /// originating entry of a close cascade, which shares its request id).
+    static func tenantUpdateAudit(_ tenantID: String, _ request: TenantUpdateRequest) -> AuditRecord {
+        var metadata: [String: JSONValue] = [:]
+        let fields: [(String, Bool)] = [
+            ("name", request.name != nil), ("status", request.status != nil), ("metadata", request.metadata != nil),
+            ("default_commit_overage_policy", request.defaultCommitOveragePolicy != nil),
+            ("default_reservation_ttl_ms", request.defaultReservationTTLMs != nil),
+            ("max_reservation_ttl_ms", request.maxReservationTTLMs != nil),
+            ("max_reservation_extensions", request.maxReservationExtensions != nil),
+        ]
+        metadata["changed_fields"] = .array(fields.filter(\.1).map { .string($0.0) })
+        if let status = request.status { metadata["new_status"] = .string(status) }
+        return AuditRecord(
+            operation: "updateTenant", tenantID: tenantID, resourceType: "tenant", resourceID: tenantID,
+            metadata: metadata)
+    }
+
     /// The close cascade inside the closing transaction, in the spec's Mode A order: ACTIVE reservations → RELEASED
     /// (holds returned), budgets → CLOSED, ACTIVE keys → REVOKED; the caller flips the tenant last. The ledger
-    /// identity holds throughout (a release moves `reserved` back to `remaining`). One audit row per mutated object,
-    /// with the spec's reserved `…_via_tenant_cascade` kinds, plus `tenant.closed`.
+    /// identity holds throughout (a release moves `reserved` back to `remaining`). One audit entry per mutated object,
+    /// with the spec's reserved `…_via_tenant_cascade` kinds, sharing the request id of the `updateTenant` entry the
+    /// caller writes.
     func closeOwnedObjects(_ db: Database, tenantID: String, now: Int64) throws {
-        func audit(_ operation: String, reservationID: String? = nil, reason: String? = nil) throws {
-            try db.execute(
-                sql: """
-                    INSERT INTO audit_log (tenant_id, actor_type, operation, reservation_id, reason, at_ms)
-                    VALUES (?, 'admin', ?, ?, ?, ?)
-                    """, arguments: [tenantID, operation, reservationID, reason, now])
+        func audit(_ operation: String, _ resourceType: String, _ resourceID: String, _ metadata: [String: JSONValue] = [:])
+            throws
+        {
+            var details = metadata
+            details["reason"] = "tenant_closed"
+            try recordAudit(db, AuditRecord(
+                operation: operation, tenantID: tenantID, resourceType: resourceType, resourceID: resourceID,
+                metadata: details))
         }
         let open = try Row.fetchAll(
             db, sql: "SELECT * FROM reservation WHERE tenant_id = ? AND status = 'ACTIVE'", arguments: [tenantID]
@@ -220,27 +253,25 @@ extension Ledger {
             record.status = .released
             record.finalizedAtMs = now
             try record.saveTransition(db, from: .active, atMs: now)
-            try audit("reservation.released_via_tenant_cascade", reservationID: record.reservationID.rawValue,
-                reason: "tenant_closed")
+            try audit("reservation.released_via_tenant_cascade", "reservation", record.reservationID.rawValue)
         }
-        for scope in try String.fetchAll(
-            db, sql: "SELECT scope_path || ' ' || unit FROM budget WHERE tenant_id = ? AND status != 'CLOSED'",
+        for row in try Row.fetchAll(
+            db, sql: "SELECT scope_path, unit FROM budget WHERE tenant_id = ? AND status != 'CLOSED'",
             arguments: [tenantID])
         {
-            try audit("budget.closed_via_tenant_cascade", reason: scope)
+            try audit("budget.closed_via_tenant_cascade", "budget", row["scope_path"], ["unit": .string(row["unit"])])
         }
         try db.execute(sql: "UPDATE budget SET status = 'CLOSED' WHERE tenant_id = ?", arguments: [tenantID])
         for keyID in try String.fetchAll(
             db, sql: "SELECT key_id FROM api_key WHERE tenant_id = ? AND status = 'ACTIVE'", arguments: [tenantID])
         {
-            try audit("api_key.revoked_via_tenant_cascade", reason: keyID)
+            try audit("api_key.revoked_via_tenant_cascade", "api_key", keyID)
         }
         try db.execute(
             sql: """
                 UPDATE api_key SET status = 'REVOKED', revoked_at_ms = ?, revoked_reason = 'tenant closed'
                 WHERE tenant_id = ? AND status = 'ACTIVE'
                 """, arguments: [now, tenantID])
-        try audit("tenant.closed")
     }
 
     // MARK: - Validation
@@ -319,48 +350,5 @@ extension Ledger {
     static func encodeMetadata(_ metadata: [String: String]?) throws -> String? {
         guard let metadata else { return nil }
         return String(decoding: try CyclesJSON.encode(metadata), as: UTF8.self)
-    }
-}
-
-/// The admin tenant list's cursor: the last row's sort value and id, bound to the sort it was made for.
-struct TenantCursor: Codable {
-    var sortBy: String
-    var direction: String
-    var sortValue: String
-    var numeric: Bool
-    var tenantID: String
-
-    init(sortBy: String, direction: String, sortValue: String, numeric: Bool, tenantID: String) {
-        self.sortBy = sortBy
-        self.direction = direction
-        self.sortValue = sortValue
-        self.numeric = numeric
-        self.tenantID = tenantID
-    }
-
-    /// Parses a cursor and checks it was made for the same sort.
-    init(decoding text: String, sortBy: String, direction: String) throws(LedgerError) {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        guard let data = Data(base64Encoded: base64), let cursor = try? CyclesJSON.decode(TenantCursor.self, from: data)
-        else { throw .invalid("cursor is malformed") }
-        guard cursor.sortBy == sortBy, cursor.direction == direction else {
-            throw .invalid("cursor does not belong to this query (sort changed)")
-        }
-        self = cursor
-    }
-
-    /// The value to compare against in SQL (an integer for `created_at`).
-    var sortDatabaseValue: any DatabaseValueConvertible { numeric ? (Int64(sortValue) ?? 0) : sortValue }
-
-    /// URL-safe base64 of the JSON.
-    var encoded: String {
-        let data = (try? CyclesJSON.encode(self)) ?? Data()
-        return data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case sortBy = "s", direction = "d", sortValue = "v", numeric = "n", tenantID = "t"
     }
 }

@@ -266,7 +266,13 @@ public final class Ledger: Sendable {
     /// `LedgerError` thrown by `body` is returned to the caller **after the transaction commits**, so a lazy expiry
     /// performed before the error is kept; every other check throws before any mutation, so committing is harmless.
     /// Any other error rolls back what `body` wrote.
+    ///
+    /// The caller's `RequestCorrelation` is bound again inside `body`: a queued job runs on GRDB's writer queue,
+    /// outside the request's task, and `recordAudit` reads it there.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await batcher.write(body)
+        guard let correlation = RequestCorrelation.current else { return try await batcher.write(body) }
+        return try await batcher.write { db in
+            try RequestCorrelation.$current.withValue(correlation) { try body(db) }
+        }
     }
 }

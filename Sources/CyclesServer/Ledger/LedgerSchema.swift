@@ -262,6 +262,58 @@ enum LedgerSchema {
                     UPDATE tenant SET created_at_ms = CAST(strftime('%s', 'now') AS INTEGER) * 1000;
                     """)
         }
+        // v7: the audit log becomes the admin plane's (`GET /v1/admin/audit/logs`, the spec's AuditLogEntry). The v1
+        // table was already the audit store (admin releases and the tenant-close cascade wrote it, nothing read it),
+        // so it is extended rather than joined by a second table: one store, one reader. It is rebuilt because two
+        // things change: `tenant_id` loses its foreign key (entries carry the `__admin__` / `__unauth__` sentinels,
+        // and an audit trail must not vanish with what it describes; namespace deletion removes its tenants' entries
+        // explicitly), and each entry gets the spec's fields: a stable `log_id`, resource, HTTP status, error code,
+        // request and trace ids, caller details and metadata (`actor_type` moves there, where the reference server
+        // keeps it). Old rows keep their time and tenant; their kinds map onto operation ids.
+        migrator.registerMigration("v7-audit") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE audit_log_v7 (
+                        id INTEGER PRIMARY KEY,
+                        log_id TEXT NOT NULL,
+                        at_ms INTEGER NOT NULL,
+                        tenant_id TEXT NOT NULL,
+                        key_id TEXT,
+                        user_agent TEXT,
+                        source_ip TEXT,
+                        operation TEXT NOT NULL,
+                        resource_type TEXT,
+                        resource_id TEXT,
+                        request_id TEXT,
+                        trace_id TEXT,
+                        status INTEGER NOT NULL,
+                        error_code TEXT,
+                        actor_type TEXT NOT NULL,
+                        subject_json TEXT,
+                        action_json TEXT,
+                        amount_json TEXT,
+                        metadata_json TEXT
+                    );
+                    INSERT INTO audit_log_v7 (id, log_id, at_ms, tenant_id, operation, resource_type, resource_id,
+                      status, actor_type, metadata_json)
+                    SELECT id, 'log_' || lower(hex(randomblob(16))), at_ms, tenant_id,
+                      CASE operation WHEN 'reservation.release' THEN 'releaseReservation'
+                        WHEN 'tenant.closed' THEN 'updateTenant' ELSE operation END,
+                      CASE WHEN reservation_id IS NOT NULL THEN 'reservation' WHEN operation LIKE 'budget.%' THEN 'budget'
+                        WHEN operation LIKE 'api_key.%' THEN 'api_key' ELSE 'tenant' END,
+                      CASE WHEN reservation_id IS NOT NULL THEN reservation_id
+                        WHEN operation LIKE 'budget.%' OR operation LIKE 'api_key.%' THEN reason ELSE tenant_id END,
+                      200, actor_type,
+                      CASE WHEN reason IS NULL THEN json_object('actor_type', actor_type)
+                        ELSE json_object('actor_type', actor_type, 'reason', reason) END
+                    FROM audit_log ORDER BY id;
+                    DROP TABLE audit_log;
+                    ALTER TABLE audit_log_v7 RENAME TO audit_log;
+                    CREATE UNIQUE INDEX audit_log_id ON audit_log(log_id);
+                    CREATE INDEX audit_log_time ON audit_log(at_ms, id);
+                    CREATE INDEX audit_log_tenant_time ON audit_log(tenant_id, at_ms);
+                    """)
+        }
         return migrator
     }
 }

@@ -1,6 +1,7 @@
 import CyclesProtocol
+import GRDB
 
-/// An opaque keyset cursor: the sort key of the last row a page returned, plus a fingerprint of the query that
+/// The one opaque keyset cursor of every list (reservations, balances, admin tenants, API keys, audit log): the sort key of the last row a page returned, plus a fingerprint of the query that
 /// produced it, so reusing it under different filters or sort is detected (400) instead of silently skipping rows.
 ///
 /// The spec says the cursor encodes the sort key; an offset would not keep its place when data changes (a row
@@ -16,7 +17,8 @@ struct PageCursor: Equatable {
     var fingerprint: String
     /// The last row's sort value.
     var sortValue: Value
-    /// The last row's tie-break key (reservation id; for balances, the unit).
+    /// The last row's tie-break key (reservation id; for balances the unit, tenants the tenant id, API keys the key
+    /// id, audit entries their row number).
     var tieBreak: String
 
     /// `c2.<fingerprint>.<i<int>|t<hex>>.<hex tie-break>`; text is hex-encoded so no value can contain the `.`.
@@ -51,6 +53,31 @@ struct PageCursor: Equatable {
             throw LedgerError.invalid("cursor does not belong to this query (filters, windows or sort changed)")
         }
         return PageCursor(fingerprint: fingerprint, sortValue: sortValue, tieBreak: tieBreak)
+    }
+
+    /// The SQL condition "strictly after this cursor" for rows ordered by `sortExpression` then `tieBreakExpression`,
+    /// both ascending or both descending. The expressions must never be NULL (wrap nullable columns in `coalesce`);
+    /// an integer tie-break (a rowid) is compared as an integer, so a cursor whose tie-break is not one is malformed.
+    func keysetCondition(
+        sortExpression: String, tieBreakExpression: String, descending: Bool, integerTieBreak: Bool = false
+    ) throws -> (sql: String, arguments: [DatabaseValue]) {
+        let comparison = descending ? "<" : ">"
+        let sort: DatabaseValue =
+            switch sortValue {
+            case .integer(let number): number.databaseValue
+            case .text(let text): text.databaseValue
+            }
+        let tie: DatabaseValue
+        if integerTieBreak {
+            guard let number = Int64(tieBreak) else { throw LedgerError.invalid("cursor is malformed") }
+            tie = number.databaseValue
+        } else {
+            tie = tieBreak.databaseValue
+        }
+        return (
+            "(\(sortExpression) \(comparison) ? OR (\(sortExpression) = ? AND \(tieBreakExpression) \(comparison) ?))",
+            [sort, sort, tie]
+        )
     }
 
     static func fingerprint(_ value: some Encodable) throws -> String {

@@ -111,23 +111,12 @@ extension Ledger {
                     throw LedgerError.invalid(
                         "\(path).tenant_id: tenant '\(budget.tenantID)' belongs to namespace '\(owner)'")
                 }
-                guard let scope = ScopePath(parsing: budget.scope),
-                    scope.segments.first?.level == .tenant, scope.segments.first?.value == budget.tenantID.lowercased()
-                else {
-                    throw LedgerError.invalid("\(path).scope: must be a canonical path starting with tenant:\(budget.tenantID)")
+                do {
+                    try self.seedBudget(db, budget, keepExisting: keepExistingBudgets, now: self.now(namespace: namespace))
+                } catch let error as LedgerError {
+                    // Seed problems are the document's: 400 naming the budget's JSON path.
+                    throw LedgerError.invalid("\(path).\(error.message)")
                 }
-                var normalized = budget
-                normalized.scope = scope.description
-                let exists = try Bool.fetchOne(
-                    db,
-                    sql: "SELECT EXISTS (SELECT 1 FROM budget WHERE tenant_id = ? AND scope_path = ? AND unit = ?)",
-                    arguments: [budget.tenantID, normalized.scope, budget.unit.rawValue]) ?? false
-                if exists && keepExistingBudgets { continue }
-                if exists {
-                    throw LedgerError.invalid(
-                        "\(path): a budget for \(normalized.scope) in \(budget.unit.rawValue) already exists")
-                }
-                try BudgetRecord(seed: normalized).insert(db)
             }
             return SeedSummary(tenants: seed.tenants.count, budgets: seed.budgets.count)
         }

@@ -38,6 +38,8 @@ extension Ledger {
     public func resetNamespace(_ name: String) async throws {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM tenant WHERE namespace = ?", arguments: [name])
+            // Bulk-action answers belong to no tenant; a reset must not replay one against the fresh data.
+            try db.execute(sql: "DELETE FROM admin_idempotency")
         }
         clocks.withLock { _ = $0.removeValue(forKey: name) }
         try reloadTenants()

@@ -706,6 +706,22 @@ struct AdminBudgetsTests {
         }
     }
 
+    @Test("Bulk answers replay by key until a namespace reset, which forgets them with the data they described")
+    func bulkReplayEndsWithReset() async throws {
+        let ledger = try await Fixture.ledger()
+        defer { try? ledger.close() }
+        let suspend = TenantBulkActionRequest(filter: TenantBulkFilter(search: "acme"), action: "SUSPEND", idempotencyKey: "k")
+        let first = try await ledger.bulkActionTenants(suspend)
+        #expect(first.succeeded.map(\.id) == ["acme"])
+        let close = TenantBulkActionRequest(filter: TenantBulkFilter(search: "acme"), action: "CLOSE", idempotencyKey: "k")
+        await expectLedgerError(.idempotencyMismatch) { _ = try await ledger.bulkActionTenants(close) }
+        try await ledger.resetNamespace("default")
+        try await ledger.applySeed(Fixture.seed())
+        let fresh = try await ledger.bulkActionTenants(close)
+        #expect(fresh.succeeded.map(\.id) == ["acme"])
+        #expect(try await ledger.state(namespace: "default").tenants.first { $0.tenantID == "acme" }?.status == "CLOSED")
+    }
+
     // MARK: - Seeds
 
     @Test("Seeded budgets come out of the admin create and fund path: answered by the admin API, same ledger state as before")

@@ -757,5 +757,8 @@ struct AdminBudgetsTests {
         let error = await expectLedgerError(.invalidRequest) { try await ledger.applySeed(bad, namespace: "ns-bad") }
         #expect(error?.message.contains("budgets[1].allocated.amount") == true)
         #expect(try await ledger.state(namespace: "ns-bad").budgets.isEmpty)
+        let twice = SeedDocument(budgets: [SeedBudget(tenantID: "acme", scope: "tenant:acme", unit: .usdMicrocents, allocated: 1)])
+        let duplicate = await expectLedgerError(.invalidRequest) { try await ledger.applySeed(twice) }
+        #expect(duplicate?.message.hasPrefix("budgets[0]: A budget for tenant:acme in USD_MICROCENTS already exists") == true)
     }
 }

@@ -116,8 +116,11 @@ extension Ledger {
                 do {
                     try self.seedBudget(db, budget, keepExisting: keepExistingBudgets, now: self.now(namespace: namespace))
                 } catch let error as LedgerError {
-                    // Seed problems are the document's: 400 naming the budget's JSON path.
-                    throw LedgerError.invalid("\(path).\(error.message)")
+                    // Seed problems are the document's: 400 naming the budget's JSON path (joined to the field the
+                    // admin operation named, as in `budgets[1].allocated.amount: …`).
+                    let namesField = error.message.prefix { $0 != ":" }.allSatisfy { !$0.isWhitespace }
+                        && error.message.contains(":")
+                    throw LedgerError.invalid(namesField ? "\(path).\(error.message)" : "\(path): \(error.message)")
                 }
             }
             return SeedSummary(tenants: seed.tenants.count, budgets: seed.budgets.count)

@@ -16,7 +16,7 @@ extension Ledger {
     }
 
     /// Filters, order and page position of `listBudgets` (the query of `GET /v1/admin/budgets`).
-    public struct BudgetQuery: Sendable, Hashable, Encodable {
+    public struct BudgetQuery: Sendable, Hashable {
         /// Only this tenant's budgets (ignored for a tenant caller, who only ever sees its own).
         public var tenantID: String?
         /// The scope itself and its descendants, segment by segment.

@@ -63,6 +63,54 @@ struct AdminAuditTests {
         }
     }
 
+    @Test("Budget mutations are audited: create and fund by actor, patch, freeze, bulk rows; a refused fund writes only a failure entry")
+    func budgetMutationsAreAudited() async throws {
+        try await HTTPTestClient.withServer(AdminBudgetsTests.seed()) { client, _ in
+            let scope = "tenant:acme/workspace:audit"
+            let created = try await Self.send(
+                client, .POST, "/v1/admin/budgets",
+                body: #"{"tenant_id":"acme","scope":"\#(scope)","unit":"TOKENS","allocated":{"unit":"TOKENS","amount":100}}"#)
+            #expect(created.status == 201, "\(created.text)")
+            let key = try await AdminBudgetsTests.key(client, ["budgets:write"])
+            let funded = try await client.send(
+                .POST, "/v1/admin/budgets/fund?scope=\(scope)&unit=TOKENS",
+                body: #"{"operation":"CREDIT","amount":{"unit":"TOKENS","amount":5},"idempotency_key":"audit-fund-1"}"#, apiKey: key)
+            #expect(funded.status == 200, "\(funded.text)")
+            let refused = try await client.send(
+                .POST, "/v1/admin/budgets/fund?scope=\(scope)&unit=TOKENS",
+                body: #"{"operation":"DEBIT","amount":{"unit":"TOKENS","amount":1000000}}"#, apiKey: key)
+            #expect(refused.status == 409)
+            #expect(try await Self.send(client, .PATCH, "/v1/admin/budgets?scope=\(scope)&unit=TOKENS", body: #"{"metadata":{"a":"b"}}"#).status == 200)
+            #expect(try await Self.send(client, .POST, "/v1/admin/budgets/freeze?scope=\(scope)&unit=TOKENS", body: #"{"reason":"audit"}"#).status == 200)
+            #expect(try await Self.send(client, .POST, "/v1/admin/budgets/unfreeze?scope=\(scope)&unit=TOKENS").status == 200)
+            let bulk = try await Self.send(
+                client, .POST, "/v1/admin/budgets/bulk-action",
+                body: #"{"filter":{"tenant_id":"acme","unit":"TOKENS"},"action":"CREDIT","amount":{"unit":"TOKENS","amount":1},"idempotency_key":"audit-bulk-1"}"#)
+            #expect(bulk.status == 200, "\(bulk.text)")
+
+            let entries = try await Self.logs(client, "resource_type=budget&sort_dir=asc")
+            let operations = entries.map { $0["operation"]?.stringValue ?? "" }
+            #expect(Array(operations.prefix(5)) == ["createBudget", "fundBudget", "updateBudget", "freezeBudget", "unfreezeBudget"])
+            #expect(operations.dropFirst(5).allSatisfy { $0 == "bulkActionBudgets" } && operations.count > 5)
+            #expect(entries.first?["status"] == 201)
+            #expect(entries.first?["metadata"]?["actor_type"] == "admin_on_behalf_of")
+            #expect(entries[1]["metadata"]?["actor_type"] == "api_key")
+            #expect(entries[1]["key_id"] != nil && entries[1]["key_id"] != .null)
+            #expect(entries[1]["metadata"]?["operation"] == "CREDIT")
+            #expect(entries.allSatisfy { $0["tenant_id"] == "acme" && $0["error_code"] == nil })
+            // The refused DEBIT changed nothing, so it has a failure entry and no success entry.
+            #expect(!entries.contains { $0["metadata"]?["operation"] == "DEBIT" })
+            let failures = try await Self.logs(client, "error_code=BUDGET_EXCEEDED")
+            #expect(failures.count == 1)
+            #expect(failures.first?["status"] == 409)
+            // A replayed fund (same key, same body) is not a second mutation.
+            _ = try await client.send(
+                .POST, "/v1/admin/budgets/fund?scope=\(scope)&unit=TOKENS",
+                body: #"{"operation":"CREDIT","amount":{"unit":"TOKENS","amount":5},"idempotency_key":"audit-fund-1"}"#, apiKey: key)
+            #expect(try await Self.logs(client, "operation=fundBudget").count == 1)
+        }
+    }
+
     @Test("Concurrent mutations (group-committed together) each carry their own request's ids")
     func concurrentMutationsKeepTheirRequestIDs() async throws {
         try await HTTPTestClient.withServer { client, _ in

@@ -7,4 +7,12 @@
 public protocol AdminWireRequest: Codable, Sendable {
     /// Every member name the schema allows.
     static var wireFieldNames: [String] { get }
+    /// The members allowed inside each closed nested object (such as an `Amount` or a bulk `filter`), by the
+    /// top-level member that holds it; members not listed here (`metadata`) are open.
+    static var nestedWireFieldNames: [String: [String]] { get }
+}
+
+extension AdminWireRequest {
+    /// No closed nested objects.
+    public static var nestedWireFieldNames: [String: [String]] { [:] }
 }

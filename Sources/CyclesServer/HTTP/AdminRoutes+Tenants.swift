@@ -1,7 +1,8 @@
 import CyclesProtocol
 import Hummingbird
 
-/// `POST/GET /v1/admin/tenants`, `GET/PATCH /v1/admin/tenants/{tenant_id}` (reference operations).
+/// `POST/GET /v1/admin/tenants`, `GET/PATCH /v1/admin/tenants/{tenant_id}`, `POST /v1/admin/tenants/bulk-action`
+/// (reference operations).
 extension AdminRoutes {
     func addTenantRoutes(to router: Router<BasicRequestContext>) {
         router.post("/v1/admin/tenants") { request, _ in
@@ -25,6 +26,13 @@ extension AdminRoutes {
                 if let direction = try parameters.typed("sort_dir", expecting: "asc or desc") { query.sortDirection = direction }
                 query.limit = try parameters.limit(in: 1...100, default: query.limit)
                 return try .json(try await ledger.listTenants(query), tenant: nil)
+            }
+        }
+        router.post("/v1/admin/tenants/bulk-action") { request, _ in
+            await respond(to: request) {
+                try requireAdmin(request)
+                let body = try await decode(TenantBulkActionRequest.self, from: request)
+                return try .json(try await ledger.bulkActionTenants(body), tenant: nil)
             }
         }
         router.get("/v1/admin/tenants/:tenant_id") { request, context in

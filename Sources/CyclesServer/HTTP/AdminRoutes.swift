@@ -18,6 +18,7 @@ public struct AdminRoutes: Sendable {
         routes.addAuthRoutes(to: router)
         routes.addTenantRoutes(to: router)
         routes.addAPIKeyRoutes(to: router)
+        routes.addBudgetRoutes(to: router)
         routes.addAuditRoutes(to: router)
     }
 
@@ -52,6 +53,14 @@ public struct AdminRoutes: Sendable {
     /// Reads a request body strictly: a JSON object whose members are all in the schema (`T.wireFieldNames`), each
     /// of the right type. Anything else is a 400 naming the field, never a 500.
     func decode<T: AdminWireRequest>(_ type: T.Type, from request: Request) async throws -> T {
+        guard let value = try await decodeIfPresent(type, from: request) else {
+            throw LedgerError.invalid("request body is required")
+        }
+        return value
+    }
+
+    /// `decode` for an optional body: `nil` when the request has none (an empty body).
+    func decodeIfPresent<T: AdminWireRequest>(_ type: T.Type, from request: Request) async throws -> T? {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: exchange.maximumBodySize)
@@ -59,6 +68,7 @@ public struct AdminRoutes: Sendable {
             throw LedgerError.invalid("request body is larger than \(exchange.maximumBodySize) bytes")
         }
         let bytes = Array(buffer.readableBytesView)
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return nil }
         guard let value = try? JSONValueParser.parse(bytes) else {
             throw LedgerError.invalid("request body is not valid JSON")
         }
@@ -66,6 +76,13 @@ public struct AdminRoutes: Sendable {
         let allowed = Set(T.wireFieldNames)
         if let unknown = members.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw LedgerError.invalid("\(unknown): unknown field")
+        }
+        for (member, allowedInside) in T.nestedWireFieldNames.sorted(by: { $0.key < $1.key }) {
+            guard let nested = members[member]?.objectValue else { continue }
+            let allowed = Set(allowedInside)
+            if let unknown = nested.keys.sorted().first(where: { !allowed.contains($0) }) {
+                throw LedgerError.invalid("\(member).\(unknown): unknown field")
+            }
         }
         do {
             return try CyclesJSON.decode(T.self, from: Data(bytes))

@@ -48,24 +48,6 @@ struct BudgetRecord: Sendable, Hashable {
         caps = (row[12] as String?).flatMap { try? LedgerJSON.decode(Caps.self, from: $0) }
     }
 
-    init(seed: SeedBudget) {
-        tenantID = seed.tenantID
-        scopePath = seed.scope
-        unit = seed.unit
-        allocated = seed.allocated
-        spent = seed.spent ?? 0
-        debt = seed.debt ?? 0
-        reserved = 0
-        remaining = seed.allocated &- spent &- debt
-        overdraftLimit = seed.overdraftLimit ?? 0
-        // Seeds state the flag explicitly (default false), so a seeded debt without an overdraft limit exercises
-        // DEBT_OUTSTANDING rather than being folded into over-limit.
-        isOverLimit = seed.isOverLimit ?? false
-        status = seed.status ?? "ACTIVE"
-        commitOveragePolicy = seed.commitOveragePolicy
-        caps = seed.caps
-    }
-
     /// The wire view of this ledger (`scope` is the leaf segment, `scope_path` the full path).
     var balance: Balance {
         Balance(
@@ -86,14 +68,5 @@ struct BudgetRecord: Sendable, Hashable {
                 WHERE tenant_id = ? AND scope_path = ? AND unit = ?
                 """
         ).execute(arguments: [remaining, reserved, spent, debt, isOverLimit, tenantID, scopePath, unit.rawValue])
-    }
-
-    func insert(_ db: Database) throws {
-        try db.execute(
-            sql: "INSERT INTO budget (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            arguments: [
-                tenantID, scopePath, unit.rawValue, allocated, remaining, reserved, spent, debt, overdraftLimit,
-                isOverLimit, status, commitOveragePolicy?.rawValue, caps.flatMap { try? LedgerJSON.string($0) },
-            ])
     }
 }

@@ -45,6 +45,8 @@ extension Ledger {
                 sql: "DELETE FROM audit_log WHERE tenant_id IN (SELECT tenant_id FROM tenant WHERE namespace = ?)",
                 arguments: [name])
             try db.execute(sql: "DELETE FROM tenant WHERE namespace = ?", arguments: [name])
+            // Bulk-action answers belong to no tenant; a reset must not replay one against the fresh data.
+            try db.execute(sql: "DELETE FROM admin_idempotency")
         }
         clocks.withLock { _ = $0.removeValue(forKey: name) }
         try reloadTenants()
@@ -118,23 +120,15 @@ extension Ledger {
                     throw LedgerError.invalid(
                         "\(path).tenant_id: tenant '\(budget.tenantID)' belongs to namespace '\(owner)'")
                 }
-                guard let scope = ScopePath(parsing: budget.scope),
-                    scope.segments.first?.level == .tenant, scope.segments.first?.value == budget.tenantID.lowercased()
-                else {
-                    throw LedgerError.invalid("\(path).scope: must be a canonical path starting with tenant:\(budget.tenantID)")
+                do {
+                    try self.seedBudget(db, budget, keepExisting: keepExistingBudgets, now: self.now(namespace: namespace))
+                } catch let error as LedgerError {
+                    // Seed problems are the document's: 400 naming the budget's JSON path (joined to the field the
+                    // admin operation named, as in `budgets[1].allocated.amount: …`).
+                    let namesField = error.message.prefix { $0 != ":" }.allSatisfy { !$0.isWhitespace }
+                        && error.message.contains(":")
+                    throw LedgerError.invalid(namesField ? "\(path).\(error.message)" : "\(path): \(error.message)")
                 }
-                var normalized = budget
-                normalized.scope = scope.description
-                let exists = try Bool.fetchOne(
-                    db,
-                    sql: "SELECT EXISTS (SELECT 1 FROM budget WHERE tenant_id = ? AND scope_path = ? AND unit = ?)",
-                    arguments: [budget.tenantID, normalized.scope, budget.unit.rawValue]) ?? false
-                if exists && keepExistingBudgets { continue }
-                if exists {
-                    throw LedgerError.invalid(
-                        "\(path): a budget for \(normalized.scope) in \(budget.unit.rawValue) already exists")
-                }
-                try BudgetRecord(seed: normalized).insert(db)
             }
             return SeedSummary(tenants: seed.tenants.count, budgets: seed.budgets.count)
         }

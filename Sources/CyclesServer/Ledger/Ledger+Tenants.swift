@@ -113,20 +113,8 @@ extension Ledger {
         if let search = query.search, search.schemaLength > 128 {
             throw LedgerError.invalid("search must be at most 128 characters")
         }
-        var conditions: [String] = []
-        var arguments: [any DatabaseValueConvertible] = []
-        if let status = query.status {
-            conditions.append("status = ?")
-            arguments.append(status)
-        }
-        if let parent = query.parentTenantID {
-            conditions.append("parent_tenant_id = ?")
-            arguments.append(parent)
-        }
-        if let search = query.search, !search.isEmpty {
-            conditions.append("(instr(lower(tenant_id), ?) > 0 OR instr(lower(coalesce(name, '')), ?) > 0)")
-            arguments += [search.lowercased(), search.lowercased()]
-        }
+        var (conditions, arguments) = Self.tenantFilterConditions(
+            status: query.status, parentTenantID: query.parentTenantID, search: query.search)
         // The shared keyset cursor, bound to the filters and sort (a cursor reused under others is a 400).
         var binding = query
         binding.limit = 0
@@ -156,6 +144,28 @@ extension Ledger {
             ? page.last.map { PageCursor(fingerprint: fingerprint, sortValue: $0.sortValue, tieBreak: $0.tenant.tenantID).encoded }
             : nil
         return TenantListResponse(tenants: page.map(\.tenant), nextCursor: nextCursor, hasMore: hasMore)
+    }
+
+    /// The filters of `listTenants`, shared with the tenant bulk action (the spec makes their semantics identical):
+    /// AND-combined; `search` is a case-insensitive substring of `tenant_id` or `name`, empty counting as absent.
+    static func tenantFilterConditions(status: String?, parentTenantID: String?, search: String?)
+        -> ([String], [any DatabaseValueConvertible])
+    {
+        var conditions: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        if let status {
+            conditions.append("status = ?")
+            arguments.append(status)
+        }
+        if let parentTenantID {
+            conditions.append("parent_tenant_id = ?")
+            arguments.append(parentTenantID)
+        }
+        if let search, !search.isEmpty {
+            conditions.append("(instr(lower(tenant_id), ?) > 0 OR instr(lower(coalesce(name, '')), ?) > 0)")
+            arguments += [search.lowercased(), search.lowercased()]
+        }
+        return (conditions, arguments)
     }
 
     /// `PATCH /v1/admin/tenants/{tenant_id}`. Status moves ACTIVE ⇄ SUSPENDED and anything → CLOSED; CLOSED is

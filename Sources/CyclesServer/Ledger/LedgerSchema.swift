@@ -262,6 +262,33 @@ enum LedgerSchema {
                     UPDATE tenant SET created_at_ms = CAST(strftime('%s', 'now') AS INTEGER) * 1000;
                     """)
         }
+        // v5: budgets get what the admin plane answers and changes: rollover policy, period, metadata and lifecycle
+        // instants (budgets from earlier versions count as created when the migration runs). Their ledger id is
+        // derived from the (tenant, scope, unit) key, so it needs no column. `admin_idempotency` keeps the answers of
+        // operator-wide operations (the bulk actions), which belong to no single tenant and so cannot live in
+        // `idempotency`, whose rows are owned by (and deleted with) a tenant. The reserve path reads none of this.
+        migrator.registerMigration("v5-budget-admin") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE budget ADD COLUMN rollover_policy TEXT;
+                    ALTER TABLE budget ADD COLUMN period_start_ms INTEGER;
+                    ALTER TABLE budget ADD COLUMN period_end_ms INTEGER;
+                    ALTER TABLE budget ADD COLUMN metadata_json TEXT;
+                    ALTER TABLE budget ADD COLUMN created_at_ms INTEGER;
+                    ALTER TABLE budget ADD COLUMN updated_at_ms INTEGER;
+                    UPDATE budget SET created_at_ms = CAST(strftime('%s', 'now') AS INTEGER) * 1000;
+                    CREATE TABLE admin_idempotency (
+                        endpoint TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        request_hash TEXT NOT NULL,
+                        http_status INTEGER NOT NULL,
+                        body BLOB NOT NULL,
+                        created_at_ms INTEGER NOT NULL,
+                        expires_at_ms INTEGER NOT NULL,
+                        PRIMARY KEY (endpoint, key)
+                    );
+                    """)
+        }
         // v7: the audit log becomes the admin plane's (`GET /v1/admin/audit/logs`, the spec's AuditLogEntry). The v1
         // table was already the audit store (admin releases and the tenant-close cascade wrote it, nothing read it),
         // so it is extended rather than joined by a second table: one store, one reader. It is rebuilt because two

@@ -20,6 +20,7 @@ struct WireShapeTests {
         let value = try CyclesJSON.decode(JSONValue.self, from: data)
         let schema = try #require(Self.schemas[file])
         #expect(schema.violations(of: value) == [])
+        #expect(schema.accepts(value))
         #expect(throws: Never.self) { try schema.validate(value) }
     }
 
@@ -44,6 +45,7 @@ struct WireShapeTests {
     func brokenBody(body: String, message: String, path: String) throws {
         let value = try CyclesJSON.decode(JSONValue.self, from: Data(body.utf8))
         let schema = WireShapes.reservationCreateRequest
+        #expect(!schema.accepts(value))
         #expect(throws: WireShape.Violation.self) { try schema.validate(value) }
         do {
             try schema.validate(value)
@@ -61,6 +63,7 @@ struct WireShapeTests {
         try WireShapes.reservationCreateRequest.validate(value)
         guard case .object(var members) = value else { Issue.record("not an object"); return }
         members["dry_run"] = .null
+        #expect(!WireShapes.reservationCreateRequest.accepts(.object(members)))
         #expect(throws: WireShape.Violation.self) { try WireShapes.reservationCreateRequest.validate(.object(members)) }
         #expect(WireShapes.reservationCreateRequest.violations(of: .object(members)) == ["$.dry_run: expected a boolean"])
     }

@@ -12,6 +12,9 @@ extension ConformanceCatalogue {
         "reservations:list", "balances:read",
     ]
     static let forbiddenCodes: Set<String> = ["FORBIDDEN", "INSUFFICIENT_PERMISSIONS"]
+    /// Reservations these checks expect to stay ACTIVE hold for ten minutes, so a slow target (or a loaded CI
+    /// machine) cannot expire them mid-check and turn a ledger expectation into a false failure.
+    static let longHold: [String: JSONValue] = ["ttl_ms": 600_000]
 
     static let admin: [ConformanceCheck] = [
         ConformanceCheck(
@@ -107,7 +110,7 @@ extension ConformanceCatalogue {
             spec: "§AUTH & TENANCY (invalid key → 401); revokeApiKey", requires: [.fixtures, .adminKey, .adminAPI]
         ) { context in
             let tenant = try await context.fixture(.single(allocated: 10_000)).tenant
-            let held = try await context.reserveActive(tenant, estimate: 10)
+            let held = try await context.reserveActive(tenant, estimate: 10, extra: longHold)
             guard let key = try await context.createAPIKey(for: tenant.tenantID, permissions: runtimePermissions)
             else { throw CheckFailure("creating a key with the runtime permissions was refused with 400") }
             let revoked = context.withKey(tenant, key.secret)
@@ -131,7 +134,7 @@ extension ConformanceCatalogue {
             requires: [.fixtures, .adminKey, .adminAPI]
         ) { context in
             let tenant = try await context.fixture(.single(allocated: 10_000)).tenant
-            let held = try await context.reserveActive(tenant, estimate: 10)
+            let held = try await context.reserveActive(tenant, estimate: 10, extra: longHold)
             guard let readOnly = try await context.createAPIKey(for: tenant.tenantID, permissions: ["balances:read"])
             else { throw CheckFailure("creating a key with [balances:read] was refused with 400") }
             let reader = context.withKey(tenant, readOnly.secret)
@@ -149,7 +152,7 @@ extension ConformanceCatalogue {
                     for: tenant.tenantID, permissions: ["reservations:create", "reservations:list"])
             else { throw CheckFailure("creating a key with [reservations:create, reservations:list] was refused with 400") }
             let creator = context.withKey(tenant, creatorKey.secret)
-            let own = try await context.reserveActive(creator, estimate: 10)
+            let own = try await context.reserveActive(creator, estimate: 10, extra: longHold)
             try context.expectStatus(try await context.getReservation(creator, own.id), 200)
             for (operation, answer) in [
                 ("commit", try await context.commit(creator, own.id, actual: 5)),
@@ -190,9 +193,9 @@ extension ConformanceCatalogue {
                 + "(project research, protocol.md §16.18)"
         ) { context in
             let tenant = try await context.fixture(.single(allocated: 10_000)).tenant
-            let toCommit = try await context.reserveActive(tenant, estimate: 10)
-            let toRelease = try await context.reserveActive(tenant, estimate: 10)
-            let toExtend = try await context.reserveActive(tenant, estimate: 10)
+            let toCommit = try await context.reserveActive(tenant, estimate: 10, extra: longHold)
+            let toRelease = try await context.reserveActive(tenant, estimate: 10, extra: longHold)
+            let toExtend = try await context.reserveActive(tenant, estimate: 10, extra: longHold)
             try await context.setTenantStatus(tenant.tenantID, "SUSPENDED")
             // The spec names no runtime code for a suspended tenant: 403 FORBIDDEN (the runtime's refusal of an
             // authenticated caller) and 409 TENANT_SUSPENDED (the admin plane's code) are both accepted.
@@ -245,8 +248,8 @@ extension ConformanceCatalogue {
             requires: [.fixtures, .adminKey, .adminAPI]
         ) { context in
             let tenant = try await context.fixture(.single(allocated: 10_000)).tenant
-            let active = try await context.reserveActive(tenant, estimate: 10)
-            let releasedBefore = try await context.reserveActive(tenant, estimate: 10)
+            let active = try await context.reserveActive(tenant, estimate: 10, extra: longHold)
+            let releasedBefore = try await context.reserveActive(tenant, estimate: 10, extra: longHold)
             let replayBody: JSONValue = ["idempotency_key": .string(FixtureNaming.idempotencyKey("pre-close"))]
             let releasePath = "/v1/reservations/\(releasedBefore.id)/release"
             let original = try await context.send(try context.adminRequest("POST", releasePath, json: replayBody))

@@ -14,6 +14,47 @@ extension WireShape {
 
     /// Throws the first way `value` (at `path`, empty for the body) departs from this shape.
     public func validate(_ value: JSONValue, at path: String) throws(Violation) {
+        if accepts(value) { return }
+        try reportFirstViolation(value, at: path)
+        // `accepts` and the walk below encode the same rules; should they ever disagree, refuse rather than accept.
+        throw Violation("\(path.isEmpty ? "body" : path) does not follow its schema")
+    }
+
+    /// Whether `value` follows this shape: the rules of ``validate(_:at:)`` without building paths or messages, so
+    /// the success path (almost every request, the reserve path included) neither sorts keys nor allocates strings.
+    public func accepts(_ value: JSONValue) -> Bool {
+        switch self {
+        case .string(let minimum, let maximum):
+            guard let length = value.stringValue?.schemaLength else { return false }
+            return length >= minimum && length <= maximum
+        case .hex32:
+            guard let text = value.stringValue else { return false }
+            return TraceContext.validTraceID(text) == text
+        case .integer(let minimum, let maximum):
+            guard let number = value.integerValue else { return false }
+            return number >= minimum && number <= maximum
+        case .boolean:
+            return value.boolValue != nil
+        case .oneOf(let allowed):
+            guard let text = value.stringValue else { return false }
+            return allowed.contains(text)
+        case .object(let schema):
+            return schema.accepts(value)
+        case .stringMap(let maxCount, let valueMaxLength):
+            guard let members = value.objectValue, members.count <= maxCount else { return false }
+            return members.values.allSatisfy { member in
+                member.stringValue.map { $0.schemaLength <= valueMaxLength } ?? false
+            }
+        case .array(let element, let maxCount):
+            guard let items = value.arrayValue, items.count <= maxCount else { return false }
+            return items.allSatisfy { element.accepts($0) }
+        case .anyObject:
+            return value.objectValue != nil
+        }
+    }
+
+    /// The walk in key order that names the first violation (only run once `accepts` said there is one).
+    func reportFirstViolation(_ value: JSONValue, at path: String) throws(Violation) {
         let name = path.isEmpty ? "body" : path
         if value == .null { throw Violation("\(name) must not be null") }
         switch self {
@@ -44,17 +85,18 @@ extension WireShape {
                 throw Violation("\(name) must be one of \(allowed.joined(separator: ", ")) (got '\(text)')")
             }
         case .object(let schema):
-            try schema.validate(value, at: path)
+            try schema.reportFirstViolation(value, at: path)
         case .stringMap(let maxCount, let valueMaxLength):
             guard let members = value.objectValue else { throw Violation("\(name) must be an object") }
             guard members.count <= maxCount else { throw Violation("\(name) must have at most \(maxCount) entries") }
             for (key, member) in members.sorted(by: { $0.key < $1.key }) {
-                try WireShape.string(minLength: 0, maxLength: valueMaxLength).validate(member, at: "\(name).\(key)")
+                try WireShape.string(minLength: 0, maxLength: valueMaxLength)
+                    .reportFirstViolation(member, at: "\(name).\(key)")
             }
         case .array(let element, let maxCount):
             guard let items = value.arrayValue else { throw Violation("\(name) must be an array") }
             guard items.count <= maxCount else { throw Violation("\(name) must have at most \(maxCount) items") }
-            for (index, item) in items.enumerated() { try element.validate(item, at: "\(name)[\(index)]") }
+            for (index, item) in items.enumerated() { try element.reportFirstViolation(item, at: "\(name)[\(index)]") }
         case .anyObject:
             guard value.objectValue != nil else { throw Violation("\(name) must be an object") }
         }
@@ -65,6 +107,27 @@ extension ObjectShape {
     /// Throws the first violation of `value`: a non-object, then an unlisted member (when closed), then a missing
     /// required field, then the first member (in key order) that departs from its shape.
     public func validate(_ value: JSONValue, at path: String = "") throws(WireShape.Violation) {
+        if accepts(value) { return }
+        try reportFirstViolation(value, at: path)
+        throw WireShape.Violation("\(path.isEmpty ? "body" : path) does not follow \(name)")
+    }
+
+    /// Whether `value` follows the schema (see ``WireShape/accepts(_:)``).
+    public func accepts(_ value: JSONValue) -> Bool {
+        guard let members = value.objectValue else { return false }
+        for key in required where members[key] == nil { return false }
+        for (key, member) in members {
+            guard let shape = fields[key] else {
+                if closed { return false }
+                continue
+            }
+            if !shape.accepts(member) { return false }
+        }
+        return true
+    }
+
+    /// The walk in key order that names the first violation (see ``validate(_:at:)`` for the order).
+    func reportFirstViolation(_ value: JSONValue, at path: String) throws(WireShape.Violation) {
         let name = path.isEmpty ? "body" : path
         if value == .null { throw WireShape.Violation("\(name) must not be null") }
         guard let members = value.objectValue else { throw WireShape.Violation("\(name) must be an object") }
@@ -77,7 +140,7 @@ extension ObjectShape {
             throw WireShape.Violation("\(path.isEmpty ? key : "\(path).\(key)") is required")
         }
         for (key, member) in members.sorted(by: { $0.key < $1.key }) {
-            try fields[key]?.validate(member, at: path.isEmpty ? key : "\(path).\(key)")
+            try fields[key]?.reportFirstViolation(member, at: path.isEmpty ? key : "\(path).\(key)")
         }
     }
 }

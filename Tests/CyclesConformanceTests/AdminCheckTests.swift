@@ -14,7 +14,7 @@ struct AdminCheckTests {
         let checks = ConformanceCatalogue.select(profile: .all, only: ["SRV-ADM"])
         let report = await runner.run(checks, profile: .all)
         await client.shutdown()
-        #expect(report.checks.count == 10)
+        #expect(!checks.isEmpty && report.checks.count == checks.count)
         for result in report.checks {
             #expect(result.status == .skip, "\(result.id): \(result.status.rawValue)")
             #expect(result.evidence.message?.contains("--admin-key") == true, "\(result.id): \(result.evidence.message ?? "")")

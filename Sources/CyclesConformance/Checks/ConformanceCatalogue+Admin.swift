@@ -7,10 +7,13 @@ import CyclesProtocol
 /// the reference operations (suspension, permission scoping, which CONFORMANCE.md calls implementation-specific) is
 /// SHOULD.
 extension ConformanceCatalogue {
+    /// Every permission a runtime operation needs, for a key that must work everywhere until it is revoked.
     static let runtimePermissions = [
         "reservations:create", "reservations:commit", "reservations:release", "reservations:extend",
         "reservations:list", "balances:read",
     ]
+    /// A key lacking a permission: the runtime spec's 403 code is FORBIDDEN, the admin plane's enum has
+    /// INSUFFICIENT_PERMISSIONS; the runtime spec names neither for permissions, so both are accepted.
     static let forbiddenCodes: Set<String> = ["FORBIDDEN", "INSUFFICIENT_PERMISSIONS"]
     /// Reservations these checks expect to stay ACTIVE hold for ten minutes, so a slow target (or a loaded CI
     /// machine) cannot expire them mid-check and turn a ledger expectation into a false failure.

@@ -27,12 +27,38 @@ struct DefectDetectionTests {
         ]),
     ]
 
+    /// Admin-plane checks run through the proxy for the admin-plane defects (and the general ones they must see).
+    static let adminProbes = ["SRV-ADM-003", "SRV-ADM-006", "SRV-ADM-008", "SRV-ADM-009", "SRV-ADM-010"]
+
+    static let adminExpectations: [(DefectiveProxy.Defect, Set<String>)] = [
+        (.none, []),
+        (.tenantIntrospectionElevated, ["SRV-ADM-003"]),
+        (.adminPlaneTrustsTenantKeys, ["SRV-ADM-008"]),
+        (.admitsSuspendedTenants, ["SRV-ADM-006"]),
+        (.adminErrorsWithoutRequestID, ["SRV-ADM-009", "SRV-ADM-010"]),
+        (.dropsTraceHeader, ["SRV-ADM-009", "SRV-ADM-010"]),
+        // SRV-ADM-006 judges the suspended reserve's 403 as an error answer, so it sees the content type too.
+        (.textPlainErrors, ["SRV-ADM-006", "SRV-ADM-009", "SRV-ADM-010"]),
+    ]
+
     @Test("A defective server makes exactly the right checks fail", arguments: expectations)
     func defectIsCaught(_ defect: DefectiveProxy.Defect, _ expectedFailures: Set<String>) async throws {
+        try await Self.expect(defect, failing: expectedFailures, among: Self.probes)
+    }
+
+    @Test("A defective admin plane makes exactly the right admin checks fail", arguments: adminExpectations)
+    func adminDefectIsCaught(_ defect: DefectiveProxy.Defect, _ expectedFailures: Set<String>) async throws {
+        try await Self.expect(defect, failing: expectedFailures, among: Self.adminProbes)
+    }
+
+    /// Runs `probes` through a proxy with `defect` and expects exactly `expectedFailures` to fail, nothing skipped.
+    static func expect(_ defect: DefectiveProxy.Defect, failing expectedFailures: Set<String>, among probes: [String])
+        async throws
+    {
         let harness = try await ConformanceHarness.start()
         let proxy = try await DefectiveProxy.start(upstreamURL: harness.server.baseURL, defect: defect)
         let proxyClient = WireClient(baseURL: proxy.baseURL)
-        let checks = Self.probes.compactMap(ConformanceCatalogue.check(id:))
+        let checks = probes.compactMap(ConformanceCatalogue.check(id:))
         let report = await harness.runner(client: proxyClient).run(checks, profile: .all)
         await proxyClient.shutdown()
         await proxy.stop()

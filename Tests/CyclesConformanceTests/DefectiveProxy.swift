@@ -37,6 +37,14 @@ final class DefectiveProxy: Sendable {
         case oversizeAndDepthAs400
         /// Error answers are sent as `text/plain` (the JSON body unchanged).
         case textPlainErrors
+        /// Tenant-key introspection claims the admin-plane capabilities `view_tenants` and `manage_api_keys`.
+        case tenantIntrospectionElevated
+        /// Admin routes trust a tenant key as if it were the operator key (the proxy adds the admin key).
+        case adminPlaneTrustsTenantKeys
+        /// A live reserve refused because the tenant is suspended is answered 200 ALLOW.
+        case admitsSuspendedTenants
+        /// Admin-plane and auth errors lose their `X-Request-Id` header.
+        case adminErrorsWithoutRequestID
     }
 
     let baseURL: String
@@ -70,6 +78,9 @@ final class DefectiveProxy: Sendable {
                     let fieldName = HTTPField.Name(header.name)
                 else { continue }
                 if defect == .dropsTraceHeader, name == CyclesHeader.traceID.lowercased() { continue }
+                if defect == .adminErrorsWithoutRequestID, name == CyclesHeader.requestID.lowercased(),
+                    answer.status >= 400, wire.path.hasPrefix("/v1/admin/") || wire.path.hasPrefix("/v1/auth/")
+                { continue }
                 if defect == .textPlainErrors, name == "content-type", answer.status >= 400 {
                     fields.append(HTTPField(name: fieldName, value: "text/plain; charset=utf-8"))
                     continue
@@ -117,6 +128,9 @@ final class DefectiveProxy: Sendable {
         switch defect {
         case .countsGraphemes: request.body = request.body.map(cutToGraphemeLimits)
         case .lenientQueryValues: request.path = lenientQuery(request.path)
+        case .adminPlaneTrustsTenantKeys where request.path.hasPrefix("/v1/admin/")
+            && request.header(CyclesHeader.adminAPIKey) == nil && request.header(CyclesHeader.apiKey) != nil:
+            request = request.adding(CyclesHeader.adminAPIKey, ConformanceHarness.adminKey)
         case .offsetCursor where request.method == "GET" && request.path.hasPrefix("/v1/reservations?")
             && request.path.contains("sort_by="):
             return try await offsetPage(request, upstream: upstream)
@@ -162,6 +176,25 @@ final class DefectiveProxy: Sendable {
         {
             error["message"] = "request body is not valid JSON"
             answer.body = JSONText.encode(.object(error))
+        }
+        if defect == .tenantIntrospectionElevated, request.path == "/v1/auth/introspect", answer.status == 200,
+            request.header(CyclesHeader.adminAPIKey) == nil, case .object(var introspection)? = answer.json,
+            case .object(var capabilities)? = introspection["capabilities"]
+        {
+            capabilities["view_tenants"] = true
+            capabilities["manage_api_keys"] = true
+            introspection["capabilities"] = .object(capabilities)
+            answer.body = JSONText.encode(.object(introspection))
+        }
+        if defect == .admitsSuspendedTenants, isReserve, answer.status == 403,
+            answer.json?["message"]?.stringValue?.contains("suspended") == true
+        {
+            let fake: JSONValue = [
+                "decision": "ALLOW", "reservation_id": .string("fake-" + RandomIdentifier.hex(byteCount: 6)),
+                "reserved": body?["estimate"] ?? .null, "expires_at_ms": 0, "affected_scopes": [],
+            ]
+            answer.status = 200
+            answer.body = JSONText.encode(fake)
         }
         if defect == .oversubscribes, isReserve, answer.status == 409, answer.errorCode == "BUDGET_EXCEEDED" {
             let fake: JSONValue = [

@@ -13,11 +13,11 @@ struct ValidatedDecodingTests {
     static let metrics = #"{"tokens_input":1,"tokens_output":2,"latency_ms":3,"model_version":"m-1","custom":{"k":[1]}}"#
 
     /// Parses, validates and builds `body` the fast way; returns it with `JSONDecoder`'s reading.
-    static func both<T: ValidatedJSONDecodable & Decodable>(_ type: T.Type, _ body: String, shape: JSONShape) throws
+    static func both<T: ValidatedJSONDecodable & Decodable>(_ type: T.Type, _ body: String, shape: ObjectShape) throws
         -> (fast: T, decoded: T)
     {
         let value = try JSONValueParser.parse(Array(body.utf8))
-        try shape.validate(value, at: "")
+        try shape.validate(value)
         let fast = try T(validated: try ValidatedJSONObject(value, path: ""))
         return (fast, try CyclesJSON.decode(T.self, from: Data(body.utf8)))
     }
@@ -28,7 +28,7 @@ struct ValidatedDecodingTests {
         #"{"idempotency_key":"k3","subject":{"agent":"solo"},"action":{"kind":"k","name":"n","tags":[]},"estimate":{"unit":"CREDITS","amount":0},"dry_run":false,"metadata":{}}"#,
     ])
     func reserve(body: String) throws {
-        let (fast, decoded) = try Self.both(ReservationCreateRequest.self, body, shape: .reservationCreate)
+        let (fast, decoded) = try Self.both(ReservationCreateRequest.self, body, shape: WireShapes.reservationCreateRequest)
         #expect(fast == decoded)
         #expect(try CyclesJSON.encode(fast) == CyclesJSON.encode(decoded))
     }
@@ -39,7 +39,7 @@ struct ValidatedDecodingTests {
             #"{"idempotency_key":"d","subject":{"tenant":"acme"},"action":{"kind":"k","name":"n"},"estimate":{"unit":"TOKENS","amount":1}}"#,
             #"{"idempotency_key":"d2","subject":\#(Self.subject),"action":\#(Self.action),"estimate":{"unit":"RISK_POINTS","amount":7},"metadata":\#(Self.metadata)}"#,
         ] {
-            let (fast, decoded) = try Self.both(DecisionRequest.self, body, shape: .decision)
+            let (fast, decoded) = try Self.both(DecisionRequest.self, body, shape: WireShapes.decisionRequest)
             #expect(fast == decoded)
         }
         for body in [
@@ -47,25 +47,25 @@ struct ValidatedDecodingTests {
             #"{"idempotency_key":"c2","actual":{"unit":"TOKENS","amount":42},"metrics":\#(Self.metrics),"metadata":\#(Self.metadata)}"#,
             #"{"idempotency_key":"c3","actual":{"unit":"TOKENS","amount":42},"metrics":{}}"#,
         ] {
-            let (fast, decoded) = try Self.both(CommitRequest.self, body, shape: .commit)
+            let (fast, decoded) = try Self.both(CommitRequest.self, body, shape: WireShapes.commitRequest)
             #expect(fast == decoded)
         }
         for body in [#"{"idempotency_key":"r"}"#, #"{"idempotency_key":"r2","reason":"done \"early\""}"#] {
-            let (fast, decoded) = try Self.both(ReleaseRequest.self, body, shape: .release)
+            let (fast, decoded) = try Self.both(ReleaseRequest.self, body, shape: WireShapes.releaseRequest)
             #expect(fast == decoded)
         }
         for body in [
             #"{"idempotency_key":"x","extend_by_ms":1000}"#,
             #"{"idempotency_key":"x2","extend_by_ms":86400000,"metadata":\#(Self.metadata)}"#,
         ] {
-            let (fast, decoded) = try Self.both(ExtendRequest.self, body, shape: .extend)
+            let (fast, decoded) = try Self.both(ExtendRequest.self, body, shape: WireShapes.extendRequest)
             #expect(fast == decoded)
         }
         for body in [
             #"{"idempotency_key":"e","subject":{"tenant":"acme"},"action":{"kind":"k","name":"n"},"actual":{"unit":"CREDITS","amount":3}}"#,
             #"{"idempotency_key":"e2","subject":\#(Self.subject),"action":\#(Self.action),"actual":{"unit":"CREDITS","amount":3},"overage_policy":"REJECT","metrics":\#(Self.metrics),"client_time_ms":1700000000000,"metadata":\#(Self.metadata)}"#,
         ] {
-            let (fast, decoded) = try Self.both(EventCreateRequest.self, body, shape: .event)
+            let (fast, decoded) = try Self.both(EventCreateRequest.self, body, shape: WireShapes.eventCreateRequest)
             #expect(fast == decoded)
         }
     }

@@ -12,6 +12,9 @@ public enum CheckRequirement: String, Codable, Sendable, CaseIterable {
     case tenantLifecycle = "tenant_lifecycle"
     /// The operator key (`X-Admin-API-Key`).
     case adminKey = "admin_key"
+    /// The reference admin operations a check drives itself (`POST`/`DELETE /v1/admin/api-keys`,
+    /// `PATCH /v1/admin/tenants/{id}`); a target that does not serve one skips the check with that reason.
+    case adminAPI = "admin_api"
     /// The Swift `Cycles` client (client mode).
     case client
 }

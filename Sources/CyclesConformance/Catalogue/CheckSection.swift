@@ -12,6 +12,9 @@ public enum CheckSection: String, Codable, Sendable, CaseIterable {
     case concurrency = "CONC"
     /// Our Swift client driven against the server.
     case client = "CLIENT"
+    /// The governance admin plane: auth introspection, tenant lifecycle on the runtime plane, key permissions and
+    /// revocation, tenant isolation and headers of admin answers.
+    case admin = "ADM"
 
     /// A human heading for console output.
     public var title: String {
@@ -22,6 +25,7 @@ public enum CheckSection: String, Codable, Sendable, CaseIterable {
         case .idempotency: "Idempotency"
         case .concurrency: "Concurrency and invariants"
         case .client: "Client mode"
+        case .admin: "Admin plane"
         }
     }
 }

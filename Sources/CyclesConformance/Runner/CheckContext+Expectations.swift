@@ -66,7 +66,7 @@ extension CheckContext {
     }
 
     /// Fails unless the body follows `schema`.
-    public func expectShape(_ exchange: WireExchange, _ schema: ShapeSchema, spec: String? = nil) throws {
+    public func expectShape(_ exchange: WireExchange, _ schema: ObjectShape, spec: String? = nil) throws {
         guard let json = exchange.json else {
             throw CheckFailure(
                 "\(exchange.summary): body is not JSON", expected: schema.name, spec: spec ?? descriptor.spec,

@@ -116,7 +116,7 @@ public struct HTTPExchange: Sendable {
 
     /// Reads and strictly validates a JSON body (400 naming the field otherwise), then builds the value from the
     /// parsed JSON (one parse, no `JSONDecoder`); checks `X-Idempotency-Key` against the body's key.
-    func decode<T: ValidatedJSONDecodable>(_ type: T.Type, from request: Request, shape: JSONShape) async throws -> T {
+    func decode<T: ValidatedJSONDecodable>(_ type: T.Type, from request: Request, shape: ObjectShape) async throws -> T {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: maximumBodySize)
@@ -136,7 +136,11 @@ public struct HTTPExchange: Sendable {
         } catch {
             throw LedgerError.invalid("request body is not valid JSON")
         }
-        try shape.validate(value, at: "")
+        do {
+            try shape.validate(value)
+        } catch {
+            throw LedgerError.invalid(error.message)
+        }
         if let header = request.headers[Self.idempotencyKeyField], header != value["idempotency_key"]?.stringValue {
             throw LedgerError.invalid("X-Idempotency-Key header does not match idempotency_key in request body")
         }

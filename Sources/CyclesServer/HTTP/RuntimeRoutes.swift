@@ -26,7 +26,7 @@ public enum RuntimeRoutes {
             await exchange.respond(to: request) {
                 let identity = try exchange.tenant(of: request, requiring: .reservationsCreate)
                 let body = try await exchange.decode(
-                    ReservationCreateRequest.self, from: request, shape: .reservationCreate)
+                    ReservationCreateRequest.self, from: request, shape: WireShapes.reservationCreateRequest)
                 let reply = try await ledger.reserve(body, as: identity)
                 return HTTPExchange.Reply(status: reply.status, body: reply.body, tenant: reply.tenant)
             }
@@ -34,7 +34,7 @@ public enum RuntimeRoutes {
         router.post("/v1/decide") { request, _ in
             await exchange.respond(to: request) {
                 let identity = try exchange.tenant(of: request, requiring: .reservationsCreate)
-                let body = try await exchange.decode(DecisionRequest.self, from: request, shape: .decision)
+                let body = try await exchange.decode(DecisionRequest.self, from: request, shape: WireShapes.decisionRequest)
                 let reply = try await ledger.decide(body, as: identity)
                 return HTTPExchange.Reply(status: reply.status, body: reply.body, tenant: reply.tenant)
             }
@@ -42,7 +42,7 @@ public enum RuntimeRoutes {
         router.post("/v1/events") { request, _ in
             await exchange.respond(to: request) {
                 let identity = try exchange.tenant(of: request, requiring: .reservationsCommit)
-                let body = try await exchange.decode(EventCreateRequest.self, from: request, shape: .event)
+                let body = try await exchange.decode(EventCreateRequest.self, from: request, shape: WireShapes.eventCreateRequest)
                 let reply = try await ledger.createEvent(body, as: identity)
                 return HTTPExchange.Reply(status: reply.status, body: reply.body, tenant: reply.tenant)
             }
@@ -51,7 +51,7 @@ public enum RuntimeRoutes {
             await exchange.respond(to: request) {
                 let identity = try exchange.tenant(of: request, requiring: .reservationsCommit)
                 let id = try reservationID(context)
-                let body = try await exchange.decode(CommitRequest.self, from: request, shape: .commit)
+                let body = try await exchange.decode(CommitRequest.self, from: request, shape: WireShapes.commitRequest)
                 let reply = try await ledger.commit(id, body, as: identity)
                 return HTTPExchange.Reply(status: reply.status, body: reply.body, tenant: reply.tenant)
             }
@@ -60,7 +60,7 @@ public enum RuntimeRoutes {
             await exchange.respond(to: request) {
                 let principal = try exchange.principal(of: request, requiring: .reservationsRelease)
                 let id = try reservationID(context)
-                let body = try await exchange.decode(ReleaseRequest.self, from: request, shape: .release)
+                let body = try await exchange.decode(ReleaseRequest.self, from: request, shape: WireShapes.releaseRequest)
                 let reply = try await ledger.release(id, body, as: principal)
                 return HTTPExchange.Reply(status: reply.status, body: reply.body, tenant: reply.tenant)
             }
@@ -69,7 +69,7 @@ public enum RuntimeRoutes {
             await exchange.respond(to: request) {
                 let identity = try exchange.tenant(of: request, requiring: .reservationsExtend)
                 let id = try reservationID(context)
-                let body = try await exchange.decode(ExtendRequest.self, from: request, shape: .extend)
+                let body = try await exchange.decode(ExtendRequest.self, from: request, shape: WireShapes.extendRequest)
                 let reply = try await ledger.extend(id, body, as: identity)
                 return HTTPExchange.Reply(status: reply.status, body: reply.body, tenant: reply.tenant)
             }

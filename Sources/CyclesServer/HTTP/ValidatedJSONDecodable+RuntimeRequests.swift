@@ -1,10 +1,10 @@
 import CyclesProtocol
 
-// The six runtime request bodies, read from JSON their `JSONShape` has validated (so `HTTPExchange.decode` never
+// The six runtime request bodies, read from JSON their `WireShapes` request schema has validated (so `HTTPExchange.decode` never
 // parses a body twice). `ValidatedDecodingTests` compares each with `JSONDecoder`'s reading.
 
 extension ReservationCreateRequest: ValidatedJSONDecodable {
-    /// `POST /v1/reservations` (`JSONShape.reservationCreate`).
+    /// `POST /v1/reservations` (`WireShapes.reservationCreateRequest`).
     init(validated object: ValidatedJSONObject) throws(LedgerError) {
         self.init(
             idempotencyKey: try object.idempotencyKey(), subject: try object.subject("subject"),
@@ -16,7 +16,7 @@ extension ReservationCreateRequest: ValidatedJSONDecodable {
 }
 
 extension DecisionRequest: ValidatedJSONDecodable {
-    /// `POST /v1/decide` (`JSONShape.decision`).
+    /// `POST /v1/decide` (`WireShapes.decisionRequest`).
     init(validated object: ValidatedJSONObject) throws(LedgerError) {
         self.init(
             idempotencyKey: try object.idempotencyKey(), subject: try object.subject("subject"),
@@ -26,7 +26,7 @@ extension DecisionRequest: ValidatedJSONDecodable {
 }
 
 extension EventCreateRequest: ValidatedJSONDecodable {
-    /// `POST /v1/events` (`JSONShape.event`).
+    /// `POST /v1/events` (`WireShapes.eventCreateRequest`).
     init(validated object: ValidatedJSONObject) throws(LedgerError) {
         self.init(
             idempotencyKey: try object.idempotencyKey(), subject: try object.subject("subject"),
@@ -38,7 +38,7 @@ extension EventCreateRequest: ValidatedJSONDecodable {
 }
 
 extension CommitRequest: ValidatedJSONDecodable {
-    /// `POST /v1/reservations/{id}/commit` (`JSONShape.commit`).
+    /// `POST /v1/reservations/{id}/commit` (`WireShapes.commitRequest`).
     init(validated object: ValidatedJSONObject) throws(LedgerError) {
         self.init(
             idempotencyKey: try object.idempotencyKey(), actual: try object.amount("actual"),
@@ -47,14 +47,14 @@ extension CommitRequest: ValidatedJSONDecodable {
 }
 
 extension ReleaseRequest: ValidatedJSONDecodable {
-    /// `POST /v1/reservations/{id}/release` (`JSONShape.release`).
+    /// `POST /v1/reservations/{id}/release` (`WireShapes.releaseRequest`).
     init(validated object: ValidatedJSONObject) throws(LedgerError) {
         self.init(idempotencyKey: try object.idempotencyKey(), reason: try object.optionalString("reason"))
     }
 }
 
 extension ExtendRequest: ValidatedJSONDecodable {
-    /// `POST /v1/reservations/{id}/extend` (`JSONShape.extend`).
+    /// `POST /v1/reservations/{id}/extend` (`WireShapes.extendRequest`).
     init(validated object: ValidatedJSONObject) throws(LedgerError) {
         self.init(
             idempotencyKey: try object.idempotencyKey(), extendByMs: try object.integer("extend_by_ms"),

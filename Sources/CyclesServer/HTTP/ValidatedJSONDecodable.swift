@@ -1,6 +1,6 @@
 import CyclesProtocol
 
-/// A request type built straight from a body that `JSONShape` has already validated, without a second pass through
+/// A request type built straight from a body that its `WireShapes` request schema has already validated, without a second pass through
 /// `JSONDecoder`.
 ///
 /// Why: the strict shape check must parse the body into a `JSONValue` anyway (to name unknown fields and bad values),
@@ -9,7 +9,7 @@ import CyclesProtocol
 /// still checks its type and throws 400 INVALID_REQUEST on a mismatch, so a shape that allows more than the type
 /// expects gives a clear error, never a crash.
 protocol ValidatedJSONDecodable {
-    /// Builds the value from a body that passed its `JSONShape`.
+    /// Builds the value from a body that passed its `WireShapes` request schema.
     init(validated object: ValidatedJSONObject) throws(LedgerError)
 }
 

@@ -58,7 +58,14 @@ public enum ConsoleReport {
             "!!! PARTIAL RUN — NOT A CONFORMANCE VERDICT: \(skipped.count) of \(must.count) MUST checks were skipped.",
         ]
         for (reason, count) in reasons.sorted(by: { $0.value > $1.value }) { lines.append("!!!   \(count) × \(reason)") }
-        lines.append("!!! Give the kit an operator key (--admin-key) so it can create fixtures, or pass --allow-partial")
+        // The advice follows the reasons: a missing operator key is the common case, but a run that has one can still
+        // skip what its provisioner cannot set up (the admin API has no clock, no way to create debt).
+        if reasons.keys.contains(where: { $0.contains("--admin-key") }) {
+            lines.append("!!! Give the kit an operator key (--admin-key) so it can create fixtures, or pass --allow-partial")
+        } else {
+            lines.append("!!! Run against a target that can set up what these checks need (for the reference server:")
+            lines.append("!!! `cycles serve --mock`, provisioner control), or pass --allow-partial")
+        }
         lines.append("!!! to accept a partial run knowingly.")
         return lines
     }

@@ -4,7 +4,7 @@ import CyclesProtocol
 
 import Foundation
 
-/// `cycles admin`: everyday governance operations against a running server's admin API (tenants, API keys, the
+/// `cycles admin`: everyday governance operations against a running server's admin API (tenants, API keys, budgets, the
 /// audit log and the overview).
 ///
 /// Each resource group lives in its own `AdminCommand+<Group>.swift`; what they share is here: the connection
@@ -13,13 +13,16 @@ import Foundation
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Manage tenants and API keys, read the audit log and overview, through a Cycles server's admin API.",
+        abstract: "Manage tenants, API keys and budgets, read the audit log and overview, through a Cycles server's admin API.",
         discussion: """
             The server URL and admin key come from --base-url / --admin-key, or from the CYCLES_BASE_URL / \
             CYCLES_ADMIN_KEY environment variables. Answers print as tables; --json prints the server's JSON \
             instead. A refused request prints the protocol's error code and message and exits with status 1.
             """,
-        subcommands: [AdminTenantsCommand.self, AdminKeysCommand.self, AdminAuditCommand.self, AdminOverviewCommand.self])
+        subcommands: [
+            AdminTenantsCommand.self, AdminKeysCommand.self, AdminBudgetsCommand.self, AdminAuditCommand.self,
+            AdminOverviewCommand.self,
+        ])
 }
 
 /// Where the admin API is and how to authenticate to it, plus the output format.

@@ -84,6 +84,34 @@ struct AdminCommandTests {
         }
     }
 
+    @Test("budgets create, get, list, fund (replayed by key), freeze and unfreeze; a refused DEBIT is the protocol's error")
+    func budgetLifecycle() async throws {
+        try await Self.withServer { url in
+            _ = try await Self.run(["tenants", "create", "--id", "budget-cli", "--name", "Budgets"], baseURL: url)
+            let ledger = ["--scope", "tenant:budget-cli/workspace:prod", "--unit", "USD_MICROCENTS"]
+            let created = try await Self.run(["budgets", "create"] + ledger + ["--allocated", "5000"], baseURL: url)
+            #expect(Self.field("remaining", in: created) == "5000")
+            #expect(Self.field("status", in: created) == "ACTIVE")
+            let fund = ["budgets", "fund"] + ledger + ["--operation", "CREDIT", "--amount", "250", "--idempotency-key", "cli-topup-1"]
+            let funded = try await Self.run(fund, baseURL: url)
+            #expect(Self.field("allocated", in: funded) == "5000 → 5250")
+            #expect(try await Self.run(fund, baseURL: url) == funded, "the same key replays the first answer")
+            let fetched = try await Self.run(["budgets", "get"] + ledger + ["--json"], baseURL: url)
+            let budget = try CyclesJSON.decode(BudgetLedger.self, from: Data(fetched.utf8))
+            #expect(budget.allocated.amount == 5_250 && budget.remaining.amount == 5_250)
+
+            let refused = try await Self.failure(
+                ["budgets", "fund"] + ledger + ["--operation", "DEBIT", "--amount", "999999"], baseURL: url)
+            #expect(refused.status == 409 && refused.code == "BUDGET_EXCEEDED", "\(refused)")
+
+            #expect(Self.field("status", in: try await Self.run(["budgets", "freeze"] + ledger + ["--reason", "audit"], baseURL: url)) == "FROZEN")
+            let listed = try await Self.run(["budgets", "list", "--tenant", "budget-cli", "--status", "FROZEN"], baseURL: url)
+            #expect(listed.split(separator: "\n").first?.hasPrefix("SCOPE") == true)
+            #expect(listed.contains("tenant:budget-cli/workspace:prod"))
+            #expect(Self.field("status", in: try await Self.run(["budgets", "unfreeze"] + ledger, baseURL: url)) == "ACTIVE")
+        }
+    }
+
     @Test("keys create prints the secret once; list shows only the prefix; revoke makes it REVOKED")
     func keyLifecycle() async throws {
         try await Self.withServer { url in

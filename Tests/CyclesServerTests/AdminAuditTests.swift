@@ -195,7 +195,10 @@ struct AdminAuditTests {
             // Closing again is a no-op for the objects: no second cascade.
             _ = try await Self.send(client, .PATCH, "/v1/admin/tenants/acme", body: #"{"status":"CLOSED"}"#)
             #expect(try await Self.logs(client, "operation=budget.closed_via_tenant_cascade").count == 3)
-            #expect(try await Self.logs(client, "resource_type=budget&resource_id=tenant:acme").count == 1)
+            let ledgerID = Ledger.ledgerID(tenantID: "acme", scope: "tenant:acme", unit: .usdMicrocents)
+            let entry = try await Self.logs(client, "resource_type=budget&resource_id=\(ledgerID)")
+            #expect(entry.count == 1, "budgets are named by ledger id, as the budget operations name them")
+            #expect(entry.first?["metadata"]?["scope"] == "tenant:acme")
         }
     }
 

@@ -269,7 +269,12 @@ extension Ledger {
             db, sql: "SELECT scope_path, unit FROM budget WHERE tenant_id = ? AND status != 'CLOSED'",
             arguments: [tenantID])
         {
-            try audit("budget.closed_via_tenant_cascade", "budget", row["scope_path"], ["unit": .string(row["unit"])])
+            // Budgets are named by their ledger id in every audit entry (as the budget operations name them).
+            let scope: String = row["scope_path"]
+            let unit = BudgetUnit(rawValue: row["unit"])
+            try audit(
+                "budget.closed_via_tenant_cascade", "budget", Self.ledgerID(tenantID: tenantID, scope: scope, unit: unit),
+                ["scope": .string(scope), "unit": .string(unit.rawValue)])
         }
         try db.execute(sql: "UPDATE budget SET status = 'CLOSED' WHERE tenant_id = ?", arguments: [tenantID])
         for keyID in try String.fetchAll(

@@ -7,4 +7,11 @@
 public protocol AdminWireRequest: Codable, Sendable {
     /// Every member name the schema allows.
     static var wireFieldNames: [String] { get }
+    /// The member names of the nested objects that are closed too (`additionalProperties: false`), by member.
+    static var nestedWireFieldNames: [String: [String]] { get }
+}
+
+extension AdminWireRequest {
+    /// No nested object is checked unless the schema says so.
+    public static var nestedWireFieldNames: [String: [String]] { [:] }
 }

@@ -18,6 +18,7 @@ public struct AdminRoutes: Sendable {
         routes.addAuthRoutes(to: router)
         routes.addTenantRoutes(to: router)
         routes.addAPIKeyRoutes(to: router)
+        routes.addPolicyRoutes(to: router)
     }
 
     /// 401 unless the request carries a valid `X-Admin-API-Key`.
@@ -29,8 +30,8 @@ public struct AdminRoutes: Sendable {
         guard ledger.isAdminKey(presented) else { throw LedgerError(.unauthorized, "Invalid \(CyclesHeader.adminAPIKey)") }
     }
 
-    /// Reads a request body strictly: a JSON object whose members are all in the schema (`T.wireFieldNames`), each
-    /// of the right type. Anything else is a 400 naming the field, never a 500.
+    /// Reads a request body strictly: a JSON object whose members are all in the schema (`T.wireFieldNames`, and
+    /// `T.nestedWireFieldNames` for closed nested objects), each of the right type. Anything else is a 400 naming the field, never a 500.
     func decode<T: AdminWireRequest>(_ type: T.Type, from request: Request) async throws -> T {
         let buffer: ByteBuffer
         do {
@@ -46,6 +47,13 @@ public struct AdminRoutes: Sendable {
         let allowed = Set(T.wireFieldNames)
         if let unknown = members.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw LedgerError.invalid("\(unknown): unknown field")
+        }
+        for (member, names) in T.nestedWireFieldNames {
+            guard let nested = members[member]?.objectValue else { continue }
+            let allowed = Set(names)
+            if let unknown = nested.keys.sorted().first(where: { !allowed.contains($0) }) {
+                throw LedgerError.invalid("\(member).\(unknown): unknown field")
+            }
         }
         do {
             return try CyclesJSON.decode(T.self, from: Data(bytes))

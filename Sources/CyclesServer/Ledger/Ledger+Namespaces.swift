@@ -30,6 +30,7 @@ extension Ledger {
             return db.changesCount
         }
         clocks.withLock { _ = $0.removeValue(forKey: name) }
+        rateLimiter.forget(namespace: name)
         try reloadTenants()
         if deleted == 0 { throw LedgerError.notFound("Namespace not found: \(name)") }
     }
@@ -40,6 +41,7 @@ extension Ledger {
             try db.execute(sql: "DELETE FROM tenant WHERE namespace = ?", arguments: [name])
         }
         clocks.withLock { _ = $0.removeValue(forKey: name) }
+        rateLimiter.forget(namespace: name)
         try reloadTenants()
     }
 

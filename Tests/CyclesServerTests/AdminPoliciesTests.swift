@@ -51,7 +51,7 @@ struct AdminPoliciesTests {
             let created = try await Self.asAdmin(client, .POST, "/v1/admin/policies", body: withTenant)
             #expect(created.status == 201)
             let unknown = try await Self.asAdmin(
-                client, .POST, "/v1/admin/policies", body: withTenant.replacingOccurrences(of: "\"acme\"", with: "\"nobody\""))
+                client, .POST, "/v1/admin/policies", body: #"{"tenant_id":"nobody","name":"x","scope_pattern":"agent:*"}"#)
             #expect(unknown.status == 400)
             #expect(unknown.json["message"]?.stringValue?.contains("tenant_id") == true)
 

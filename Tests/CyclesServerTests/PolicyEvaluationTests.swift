@@ -1,5 +1,6 @@
 import CyclesProtocol
 import Foundation
+import GRDB
 import Testing
 
 @testable import CyclesServer
@@ -205,6 +206,31 @@ struct PolicyEvaluationTests {
         for _ in 0..<3 {
             #expect(try await ledger.reserveValue(request(), as: Fixture.other).decision == .allow)
         }
+        try ledger.close()
+    }
+
+    @Test("v6-policies migrates a v4 database: the policy table appears after v4, policies work, rows go with their tenant")
+    func migration() async throws {
+        let path = FileManager.default.temporaryDirectory.path + "/policies-v4-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let migrator = LedgerSchema.migrator()
+        let names = migrator.migrations
+        let v4 = try #require(names.firstIndex(of: "v4-tenant-lifecycle"))
+        let v6 = try #require(names.firstIndex(of: "v6-policies"))
+        #expect(v4 < v6)
+        let old = try DatabasePool(path: path)
+        try migrator.migrate(old, upTo: "v4-tenant-lifecycle")
+        #expect(try await old.read { db in try db.tableExists("policy") } == false)
+        try old.close()
+
+        let ledger = try Ledger(databasePath: path)
+        try await ledger.applySeed(Fixture.seed())
+        try await ledger.setClock(namespace: "default", mode: .frozen(atMs: Fixture.start))
+        #expect(try await ledger.pool.read { db in try migrator.appliedMigrations(db) }.contains("v6-policies"))
+        _ = try await ledger.createPolicy(Self.policy("caps", "agent:bot", caps: Caps(maxTokens: 1)), owner: "acme")
+        #expect(try await ledger.reserveValue(Fixture.reserve(1)).decision == .allowWithCaps)
+        try await ledger.pool.write { db in try db.execute(sql: "DELETE FROM tenant WHERE tenant_id = 'acme'") }
+        #expect(try await ledger.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM policy") } == 0)
         try ledger.close()
     }
 

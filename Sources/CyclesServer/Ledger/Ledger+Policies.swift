@@ -190,7 +190,8 @@ extension Ledger {
     /// The commit rate limit of the policy governing the reservation's scope now (429 LIMIT_EXCEEDED with
     /// `Retry-After` when this minute's allowance is used up); a commit that passes counts itself.
     func requireCommitRate(_ record: ReservationRecord, now: Int64) throws(LedgerError) {
-        guard let path = ScopePath(parsing: record.scopePath),
+        // Most tenants have no policy: answer that from memory before parsing the stored path.
+        guard policies.withLock({ $0[record.tenantID] != nil }), let path = ScopePath(parsing: record.scopePath),
             let policy = governingPolicy(tenant: record.tenantID, path: path, now: now),
             let limit = policy.rules.rateLimits?.maxCommitsPerMinute
         else { return }

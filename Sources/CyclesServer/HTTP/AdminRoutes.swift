@@ -19,6 +19,7 @@ public struct AdminRoutes: Sendable {
         routes.addTenantRoutes(to: router)
         routes.addAPIKeyRoutes(to: router)
         routes.addBudgetRoutes(to: router)
+        routes.addPolicyRoutes(to: router)
         routes.addAuditRoutes(to: router)
     }
 
@@ -50,8 +51,8 @@ public struct AdminRoutes: Sendable {
         guard ledger.isAdminKey(presented) else { throw LedgerError(.unauthorized, "Invalid \(CyclesHeader.adminAPIKey)") }
     }
 
-    /// Reads a request body strictly: a JSON object whose members are all in the schema (`T.wireFieldNames`), each
-    /// of the right type. Anything else is a 400 naming the field, never a 500.
+    /// Reads a request body strictly: a JSON object whose members are all in the schema (`T.wireFieldNames`, and
+    /// `T.nestedWireFieldNames` for closed nested objects), each of the right type. Anything else is a 400 naming the field, never a 500.
     func decode<T: AdminWireRequest>(_ type: T.Type, from request: Request) async throws -> T {
         guard let value = try await decodeIfPresent(type, from: request) else {
             throw LedgerError.invalid("request body is required")

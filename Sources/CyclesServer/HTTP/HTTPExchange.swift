@@ -27,6 +27,10 @@ public struct HTTPExchange: Sendable {
         public var body: Data
         /// Effective tenant.
         public var tenant: String?
+        /// `Retry-After` seconds (429 only).
+        public var retryAfterSeconds: Int64?
+        /// `X-RateLimit-Reset` Unix seconds (429 only).
+        public var rateLimitResetEpochSeconds: Int64?
 
         /// Creates a reply.
         public init(status: Int, body: Data, tenant: String?) {
@@ -80,7 +84,10 @@ public struct HTTPExchange: Sendable {
         let body = ErrorResponse(
             error: error.code, message: error.message, requestID: requestID, traceID: traceID, details: error.details)
         let data = (try? CyclesJSON.encode(body)) ?? Data("{\"error\":\"INTERNAL_ERROR\"}".utf8)
-        return Reply(status: error.httpStatus, body: data, tenant: error.tenant)
+        var reply = Reply(status: error.httpStatus, body: data, tenant: error.tenant)
+        reply.retryAfterSeconds = error.retryAfterSeconds
+        reply.rateLimitResetEpochSeconds = error.rateLimitResetEpochSeconds
+        return reply
     }
 
     static func response(_ reply: Reply, requestID: String, traceID: String) -> Response {
@@ -89,6 +96,8 @@ public struct HTTPExchange: Sendable {
         headers[requestIDField] = requestID
         headers[traceIDField] = traceID
         if let tenant = reply.tenant { headers[tenantField] = tenant }
+        if let seconds = reply.retryAfterSeconds { headers[retryAfterField] = String(seconds) }
+        if let reset = reply.rateLimitResetEpochSeconds { headers[rateLimitResetField] = String(reset) }
         return Response(
             status: HTTPResponse.Status(code: reply.status), headers: headers,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body)))

@@ -49,7 +49,9 @@ extension Ledger {
             if let closed = budgets.first(where: { $0.status == "CLOSED" }) {
                 throw LedgerError(.budgetClosed, "Budget is closed at scope \(closed.scopePath)", tenant: tenant)
             }
-            let policy = request.overagePolicy ?? tenantRecord?.defaultOveragePolicy ?? .allowIfAvailable
+            // Overage policy: the request's, else the governing policy's, else the tenant default (as at reserve).
+            let policy = self.reserveEvaluation(tenant: tenant, namespace: namespace, path: path, now: now)
+                .overagePolicy(requested: request.overagePolicy)
             let result = try self.charge(
                 budgets, held: 0, actual: request.actual.amount, policy: policy, rejectAnyOverage: false,
                 tenant: tenant)

@@ -34,6 +34,7 @@ extension Ledger {
             return db.changesCount
         }
         clocks.withLock { _ = $0.removeValue(forKey: name) }
+        rateLimiter.forget(namespace: name)
         try reloadTenants()
         if deleted == 0 { throw LedgerError.notFound("Namespace not found: \(name)") }
     }
@@ -49,6 +50,7 @@ extension Ledger {
             try db.execute(sql: "DELETE FROM admin_idempotency")
         }
         clocks.withLock { _ = $0.removeValue(forKey: name) }
+        rateLimiter.forget(namespace: name)
         try reloadTenants()
     }
 

@@ -4,8 +4,10 @@ import GRDB
 extension Ledger {
     /// `POST /v1/reservations`, live or dry run.
     ///
-    /// Order (protocol.md §11.2): validation → subject tenant (403) → idempotent replay / mismatch → TENANT_CLOSED →
-    /// derive scopes → FROZEN/CLOSED → over-limit → debt → remaining → no budget (UNIT_MISMATCH or 404) → mutate.
+    /// Order (protocol.md §11.2): validation → subject tenant (403) → idempotent replay / mismatch → then the
+    /// `ReserveEvaluation` pipeline: admission (TENANT_CLOSED, SUSPENDED, policy rate limit 429) → v0.1.26's policy
+    /// steps (empty today) → budget checks (FROZEN/CLOSED → over-limit → debt → remaining → no budget, UNIT_MISMATCH
+    /// or 404) → atomic commit with the TTL, extension limit, overage policy and caps the evaluation resolves.
     /// A dry run answers budget-state conditions with 200 DENY and never mutates or persists a reservation.
     public func reserve(_ request: ReservationCreateRequest, as identity: TenantIdentity) async throws
         -> LedgerReply<ReservationCreateResponse>
@@ -48,15 +50,23 @@ extension Ledger {
             }
             // Stale holds must not decide this request: expire whatever is past its deadline first.
             _ = try self.expireDue(db, namespace: namespace, now: now)
-            let tenantRecord = self.tenantRecord(tenant)
+            let evaluation = self.reserveEvaluation(tenant: tenant, namespace: namespace, path: path, now: now)
             let response: ReservationCreateResponse
             var reservationID: String?
             var retainMs = Self.dayMs
             if dryRun {
-                response = try self.dryRunResponse(
-                    db, request: request, tenant: tenant, tenantRecord: tenantRecord, path: path)
+                response = try self.dryRunResponse(db, request: request, evaluation: evaluation)
             } else {
-                try tenantRecord?.requireAcceptsNewWork()
+                // Step `admission`.
+                try evaluation.tenant?.requireAcceptsNewWork()
+                try evaluation.requireReserveRate(self.rateLimiter, consume: true)
+                // Steps `actionKindAccessControl`, `riskClassQuotas`, `actionQuotas` (v0.1.26; none denies today).
+                if let reason = evaluation.policyDenial(for: request.action) {
+                    throw LedgerError(
+                        ErrorCode(rawValue: reason.rawValue), "Denied by policy \(evaluation.policy?.policyID ?? "")",
+                        httpStatus: 409, tenant: tenant)
+                }
+                // Step `budgetChecks`.
                 let budgets: [BudgetRecord]
                 switch try self.enforcement(db, tenant: tenant, path: path, unit: request.estimate.unit, field: "estimate") {
                 case .budgets(let found): budgets = found
@@ -65,14 +75,12 @@ extension Ledger {
                 if let denial = self.denial(for: budgets, amount: request.estimate.amount, tenant: tenant) {
                     throw denial.error
                 }
-                // Effective TTL: the request's, else the tenant default, capped (not rejected) by the tenant's
-                // maximum when it sets one.
-                var ttl = request.ttlMs ?? tenantRecord?.defaultTTLMs ?? ProtocolLimits.defaultTTLMs
-                if let maxTTL = tenantRecord?.maxTTLMs { ttl = min(ttl, maxTTL) }
+                // Step `atomicCommit`. TTL: request → policy default → tenant default → 60 s, capped (not rejected)
+                // by the policy's or tenant's maximum. Overage policy (protocol.md §16.13): request → policy → tenant
+                // default → ALLOW_IF_AVAILABLE, frozen on the reservation; commit cannot change it.
+                let ttl = evaluation.ttlMs(requested: request.ttlMs)
                 let grace = request.gracePeriodMs ?? ProtocolLimits.defaultGracePeriodMs
-                // Overage policy resolution (protocol.md §16.13): request → tenant default → ALLOW_IF_AVAILABLE.
-                // The resolved value is frozen on the reservation; commit cannot change it.
-                let policy = request.overagePolicy ?? tenantRecord?.defaultOveragePolicy ?? .allowIfAvailable
+                let policy = evaluation.overagePolicy(requested: request.overagePolicy)
                 var updated: [BudgetRecord] = []
                 for var budget in budgets {
                     // remaining ≥ estimate was checked, so reserved + estimate ≤ allocated cannot overflow.
@@ -88,12 +96,12 @@ extension Ledger {
                     expiresAtMs: now + ttl, graceMs: grace, overagePolicy: policy, scopePath: path.description,
                     affectedScopes: path.affectedScopes, budgetedScopes: budgets.map(\.scopePath),
                     metadata: request.metadata,
-                    maxExtensions: tenantRecord?.maxExtensions ?? ProtocolLimits.defaultMaxExtensions)
+                    maxExtensions: evaluation.maxExtensions)
                 try record.insert(db, encoded: encoded)
                 self.expiryHorizon.lower(namespace: namespace, to: record.deadlineMs)
                 reservationID = newID.rawValue
                 retainMs = max(ttl + grace, Self.dayMs)
-                let caps = self.caps(for: budgets)
+                let caps = evaluation.caps(budgetCaps: self.caps(for: budgets))
                 response = ReservationCreateResponse(
                     decision: caps == nil ? .allow : .allowWithCaps, reservationID: newID,
                     reserved: request.estimate, expiresAtMs: record.expiresAtMs, remainingTTLMs: ttl,
@@ -107,13 +115,11 @@ extension Ledger {
     }
 
     /// The dry-run evaluation: same checks as live, answered as 200 ALLOW/DENY without touching balances.
-    func dryRunResponse(
-        _ db: Database, request: ReservationCreateRequest, tenant: String, tenantRecord: TenantRecord?,
-        path: ScopePath
-    ) throws -> ReservationCreateResponse {
-        let evaluation = try evaluate(
-            db, tenant: tenant, tenantRecord: tenantRecord, path: path, estimate: request.estimate)
-        switch evaluation {
+    func dryRunResponse(_ db: Database, request: ReservationCreateRequest, evaluation: ReserveEvaluation) throws
+        -> ReservationCreateResponse
+    {
+        let path = evaluation.path
+        switch try evaluate(db, evaluation, action: request.action, estimate: request.estimate) {
         case .deny(let reason):
             return ReservationCreateResponse(
                 decision: .deny, scopePath: path.description, affectedScopes: path.affectedScopes, reasonCode: reason)
@@ -130,21 +136,23 @@ extension Ledger {
         case deny(DecisionReasonCode)
     }
 
-    /// The non-mutating evaluation shared by dry run and decide: closed tenant → DENY TENANT_CLOSED; no budget in
-    /// any unit → DENY BUDGET_NOT_FOUND; budget only in another unit → 400 UNIT_MISMATCH (an error, not a DENY);
-    /// budget-state conditions → DENY with their reason code.
-    func evaluate(
-        _ db: Database, tenant: String, tenantRecord: TenantRecord?, path: ScopePath, estimate: Amount
-    ) throws -> Evaluation {
-        if tenantRecord?.isClosed == true { return .deny(.tenantClosed) }
-        switch try enforcement(db, tenant: tenant, path: path, unit: estimate.unit, field: "estimate") {
+    /// The non-mutating evaluation shared by dry run and decide, step by step (`ReserveEvaluation`): closed tenant
+    /// → DENY TENANT_CLOSED; a used-up policy rate limit → 429 (looked at, not counted); policy denials (v0.1.26) →
+    /// DENY; no budget in any unit → DENY BUDGET_NOT_FOUND; budget only in another unit → 400 UNIT_MISMATCH (an
+    /// error, not a DENY); budget-state conditions → DENY with their reason code; else ALLOW with the caps.
+    func evaluate(_ db: Database, _ evaluation: ReserveEvaluation, action: Action, estimate: Amount) throws -> Evaluation {
+        let tenant = evaluation.tenantID
+        if evaluation.tenant?.isClosed == true { return .deny(.tenantClosed) }
+        try evaluation.requireReserveRate(rateLimiter, consume: false)
+        if let reason = evaluation.policyDenial(for: action) { return .deny(reason) }
+        switch try enforcement(db, tenant: tenant, path: evaluation.path, unit: estimate.unit, field: "estimate") {
         case .noBudget: return .deny(.budgetNotFound)
         case .unitMismatch(let error): throw error
         case .budgets(let budgets):
             if let denial = denial(for: budgets, amount: estimate.amount, tenant: tenant) {
                 return .deny(denial.reason)
             }
-            return .allow(budgets, caps(for: budgets))
+            return .allow(budgets, evaluation.caps(budgetCaps: caps(for: budgets)))
         }
     }
 
@@ -170,11 +178,9 @@ extension Ledger {
                 return replayed
             }
             _ = try self.expireDue(db, namespace: namespace, now: now)
-            let tenantRecord = self.tenantRecord(tenant)
+            let evaluation = self.reserveEvaluation(tenant: tenant, namespace: namespace, path: path, now: now)
             let response: DecisionResponse
-            switch try self.evaluate(
-                db, tenant: tenant, tenantRecord: tenantRecord, path: path, estimate: request.estimate)
-            {
+            switch try self.evaluate(db, evaluation, action: request.action, estimate: request.estimate) {
             case .deny(let reason):
                 response = DecisionResponse(decision: .deny, reasonCode: reason, affectedScopes: path.affectedScopes)
             case .allow(_, let caps):

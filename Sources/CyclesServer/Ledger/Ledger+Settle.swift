@@ -3,7 +3,8 @@ import GRDB
 
 /// Commit, release and extend. Order (protocol.md §11.2): lookup (404) → owner (403) → idempotent replay /
 /// mismatch → TENANT_CLOSED → EXPIRED 410 / COMMITTED-RELEASED 409 → (commit) unit 400 → deadline 410 (lazily
-/// expiring the row when past grace) → (extend) extension limit 409 → policy → mutate.
+/// expiring the row when past grace) → (commit) policy rate limit 429 → (extend) extension limit 409 → overage
+/// policy → mutate.
 extension Ledger {
     /// Loads a reservation the principal may act on: 404 when it never existed, 403 when another tenant owns it.
     func ownedReservation(_ db: Database, id: ReservationID, principal: Principal) throws -> ReservationRecord {
@@ -69,6 +70,9 @@ extension Ledger {
                     tenant: record.tenantID)
             }
             try self.requireBeforeDeadline(db, record, deadline: record.deadlineMs, now: now)
+            // Policies at commit: the overage policy was resolved and frozen at reserve; the commit rate limit of
+            // the policy governing the scope now applies here.
+            try self.requireCommitRate(record, now: now)
             let budgets = try self.budgets(
                 db, tenant: record.tenantID, scopes: record.budgetedScopes, unit: record.unit)
             let result = try self.charge(

@@ -30,6 +30,11 @@ public final class Ledger: Sendable {
     /// Every tenant row by id, loaded together with `apiKeys`, so the request path reads a tenant's status and
     /// settings without SQL.
     let tenants = Mutex<[String: TenantRecord]>([:])
+    /// Every ACTIVE policy by tenant, in evaluation order, so a reserve finds its governing policy without SQL
+    /// (reloaded after each policy write commits and with the tenants).
+    let policies = Mutex<[String: [PolicyRecord]]>([:])
+    /// The per-minute counters of policies' `rate_limits`.
+    let rateLimiter = RateLimiter()
     /// SHA-256 of every accepted admin key.
     let adminKeyHashes = Mutex<Set<String>>([])
     /// A temporary database file to delete on `close()` (used for `:memory:`).
@@ -217,6 +222,8 @@ public final class Ledger: Sendable {
             tenants.withLock { $0 = Dictionary(uniqueKeysWithValues: tenantRows.map { ($0.tenantID, $0) }) }
             expiryHorizon.invalidateAll()
         }
+        // Seeding and namespace changes add or delete tenants, and their policies with them.
+        try reloadPolicies()
     }
 
     /// A JSON array of strings stored in a column (permissions, scope patterns); `nil` for NULL or unreadable text.

@@ -15,6 +15,10 @@ public struct LedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     public var details: [String: JSONValue]?
     /// The tenant the request acted for, when known (echoed as `X-Cycles-Tenant`).
     public var tenant: String?
+    /// On 429: the seconds to wait (`Retry-After`, delta-seconds only).
+    public var retryAfterSeconds: Int64?
+    /// On 429: when the limit resets (`X-RateLimit-Reset`, Unix seconds on the namespace clock).
+    public var rateLimitResetEpochSeconds: Int64?
 
     /// Creates an error; the status defaults to the one the protocol pairs with `code`.
     public init(

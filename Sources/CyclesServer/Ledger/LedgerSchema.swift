@@ -289,6 +289,31 @@ enum LedgerSchema {
                     );
                     """)
         }
+        // v6: policies. The columns are what lists filter and evaluation orders by (`sequence`, the rowid, is the creation
+        // order that breaks priority ties); what a policy does is one JSON document (`PolicyRules`), so v0.1.26's policy
+        // additions need no migration. Rows go with their tenant.
+        migrator.registerMigration("v6-policies") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE policy (
+                        sequence INTEGER PRIMARY KEY,
+                        policy_id TEXT NOT NULL UNIQUE,
+                        tenant_id TEXT NOT NULL REFERENCES tenant(tenant_id) ON DELETE CASCADE,
+                        name TEXT NOT NULL,
+                        description TEXT,
+                        scope_pattern TEXT NOT NULL,
+                        priority INTEGER NOT NULL,
+                        status TEXT NOT NULL,
+                        effective_from_ms INTEGER,
+                        effective_until_ms INTEGER,
+                        created_at_ms INTEGER NOT NULL,
+                        updated_at_ms INTEGER,
+                        rules_json TEXT NOT NULL
+                    );
+                    CREATE UNIQUE INDEX policy_tenant_name ON policy(tenant_id, name);
+                    CREATE INDEX policy_tenant_order ON policy(tenant_id, priority DESC, sequence);
+                    """)
+        }
         // v7: the audit log becomes the admin plane's (`GET /v1/admin/audit/logs`, the spec's AuditLogEntry). The v1
         // table was already the audit store (admin releases and the tenant-close cascade wrote it, nothing read it),
         // so it is extended rather than joined by a second table: one store, one reader. It is rebuilt because two

@@ -50,17 +50,10 @@ extension Ledger {
             }
             let now = self.now(namespace: row["namespace"])
             if let expiresAtMs, expiresAtMs <= now { throw LedgerError.invalid("expires_at: must be in the future") }
-            try db.execute(
-                sql: """
-                    INSERT INTO api_key (key_hash, tenant_id, name, status, key_id, key_prefix, description, permissions,
-                      scope_filter, created_at_ms, expires_at_ms, metadata_json)
-                    VALUES (?, ?, ?, 'ACTIVE', ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    digest, request.tenantID, request.name, keyID, Self.keyPrefix(of: secret), request.description,
-                    Self.encodeList(permissions.map(\.rawValue)), Self.encodeList(request.scopeFilter), now, expiresAtMs,
-                    try Self.encodeJSON(request.metadata),
-                ])
+            try self.insertAPIKey(
+                db, secret: secret, tenantID: request.tenantID, name: request.name, description: request.description,
+                permissions: permissions, scopeFilter: request.scopeFilter, metadata: request.metadata, status: "ACTIVE",
+                expiresAtMs: expiresAtMs, now: now)
             try self.recordAudit(db, AuditRecord(
                 operation: "createApiKey", tenantID: request.tenantID, resourceType: "api_key", resourceID: keyID,
                 status: 201,
@@ -72,6 +65,28 @@ extension Ledger {
             keyID: keyID, keySecret: secret, keyPrefix: Self.keyPrefix(of: secret), tenantID: request.tenantID,
             permissions: permissions, createdAt: RFC3339.string(created),
             expiresAt: expiresAtMs.map(RFC3339.string) ?? APIKey.never)
+    }
+
+    /// The one way an API key row is written, inside the caller's transaction: by `createAPIKey` (a generated
+    /// secret) and by every seed (a secret the seed names; re-seeding the same secret replaces its row, keeping its
+    /// id, which derives from the digest). Only the SHA-256 digest and a display prefix of the secret are stored.
+    func insertAPIKey(
+        _ db: Database, secret: String, tenantID: String, name: String?, description: String? = nil,
+        permissions: [Permission]?, scopeFilter: [String]? = nil, metadata: [String: JSONValue]? = nil, status: String,
+        expiresAtMs: Int64?, now: Int64, replacing: Bool = false
+    ) throws {
+        let digest = Self.hash(secret)
+        try db.execute(
+            sql: """
+                INSERT \(replacing ? "OR REPLACE " : "")INTO api_key (key_hash, tenant_id, name, status, key_id,
+                  key_prefix, description, permissions, scope_filter, created_at_ms, expires_at_ms, metadata_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                digest, tenantID, name, status, Self.keyID(digest: digest), Self.keyPrefix(of: secret), description,
+                Self.encodeList(permissions?.map(\.rawValue)), Self.encodeList(scopeFilter), now, expiresAtMs,
+                try Self.encodeJSON(metadata),
+            ])
     }
 
     /// `GET /v1/admin/api-keys`: every key's metadata, never a secret.

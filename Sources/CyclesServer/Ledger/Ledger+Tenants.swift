@@ -67,20 +67,8 @@ extension Ledger {
                     resourceID: request.tenantID, status: 200, metadata: ["name": .string(request.name)]))
                 return .existing(existing)
             }
-            let now = self.now(namespace: Self.defaultNamespace)
-            try db.execute(
-                sql: """
-                    INSERT INTO tenant (tenant_id, namespace, name, status, default_overage_policy, max_extensions,
-                      default_ttl_ms, max_ttl_ms, parent_tenant_id, metadata_json, reservation_expiry_policy,
-                      created_at_ms, updated_at_ms)
-                    VALUES (?, ?, ?, 'ACTIVE', ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    request.tenantID, Self.defaultNamespace, request.name, request.defaultCommitOveragePolicy?.rawValue,
-                    request.maxReservationExtensions, request.defaultReservationTTLMs, request.maxReservationTTLMs,
-                    request.parentTenantID, try Self.encodeMetadata(request.metadata), request.reservationExpiryPolicy,
-                    now, now,
-                ])
+            try self.insertTenant(
+                db, request, namespace: Self.defaultNamespace, status: "ACTIVE", now: self.now(namespace: Self.defaultNamespace))
             try self.recordAudit(db, AuditRecord(
                 operation: "createTenant", tenantID: request.tenantID, resourceType: "tenant",
                 resourceID: request.tenantID, status: 201, metadata: ["name": .string(request.name)]))
@@ -88,6 +76,24 @@ extension Ledger {
         }
         try reloadTenants()
         return creation
+    }
+
+    /// The one way a tenant row is written, inside the caller's transaction: by `createTenant` and by every seed (a
+    /// seed is a batch of admin operations; it may also start a tenant SUSPENDED or CLOSED).
+    func insertTenant(_ db: Database, _ request: TenantCreateRequest, namespace: String, status: String, now: Int64) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO tenant (tenant_id, namespace, name, status, default_overage_policy, max_extensions,
+                  default_ttl_ms, max_ttl_ms, parent_tenant_id, metadata_json, reservation_expiry_policy,
+                  created_at_ms, updated_at_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                request.tenantID, namespace, request.name, status, request.defaultCommitOveragePolicy?.rawValue,
+                request.maxReservationExtensions, request.defaultReservationTTLMs, request.maxReservationTTLMs,
+                request.parentTenantID, try Self.encodeMetadata(request.metadata), request.reservationExpiryPolicy,
+                now, now,
+            ])
     }
 
     /// `GET /v1/admin/tenants/{tenant_id}`; 404 `TENANT_NOT_FOUND` for an unknown id.

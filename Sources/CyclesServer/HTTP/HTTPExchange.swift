@@ -59,12 +59,22 @@ public struct HTTPExchange: Sendable {
         let requestID = ledger.makeRequestID()
         // Trace id precedence (protocol.md §4): valid traceparent, else a valid X-Cycles-Trace-Id, else generated.
         // Malformed headers are treated as absent, never rejected.
-        let traceID = TraceContext.resolve(
-            traceparent: request.headers[Self.traceparentField], traceIDHeader: request.headers[Self.traceIDField])
+        let traceparent = request.headers[Self.traceparentField]
+        let traceID = TraceContext.resolve(traceparent: traceparent, traceIDHeader: request.headers[Self.traceIDField])
         let reply: Reply
         do {
-            reply = try await work()
+            // Events the request causes carry its request and trace ids (the spec's correlation contract).
+            reply = try await EventContext.$current.withValue(
+                EventContext(requestID: requestID, traceID: traceID, traceparent: traceparent)
+            ) { try await work() }
         } catch let error as LedgerError {
+            if error.code == .unauthorized, request.headers[Self.adminKeyField] == nil,
+                let apiKey = request.headers[Self.apiKeyField]
+            {
+                await EventContext.$current.withValue(
+                    EventContext(requestID: requestID, traceID: traceID, traceparent: traceparent)
+                ) { await ledger.recordAuthFailure(apiKey: apiKey) }
+            }
             reply = Self.errorReply(error, requestID: requestID, traceID: traceID)
         } catch {
             reply = Self.errorReply(

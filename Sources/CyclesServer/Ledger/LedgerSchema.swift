@@ -262,6 +262,34 @@ enum LedgerSchema {
                     UPDATE tenant SET created_at_ms = CAST(strftime('%s', 'now') AS INTEGER) * 1000;
                     """)
         }
+        // v8: the protocol event stream (the spec's `Event`; not the `event` table, which holds `POST /v1/events`
+        // charges). One row per event, appended inside the transaction of the change that caused it. `seq` orders
+        // events appended in the same millisecond and breaks ties in keyset pages; `body` is the event's wire JSON,
+        // answered as stored; the other columns repeat the fields the listing filters and sorts on. No foreign key to
+        // `tenant`: system events carry `__system__`, and events outlive nothing they describe.
+        migrator.registerMigration("v8-event-log") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE event_log (
+                        seq INTEGER PRIMARY KEY,
+                        event_id TEXT NOT NULL UNIQUE,
+                        event_type TEXT NOT NULL,
+                        category TEXT NOT NULL,
+                        tenant_id TEXT NOT NULL,
+                        scope TEXT,
+                        timestamp_ms INTEGER NOT NULL,
+                        correlation_id TEXT,
+                        request_id TEXT,
+                        trace_id TEXT,
+                        trace_flags TEXT,
+                        traceparent_inbound_valid INTEGER NOT NULL DEFAULT 0,
+                        body TEXT NOT NULL
+                    );
+                    CREATE INDEX event_log_tenant_time ON event_log(tenant_id, timestamp_ms);
+                    CREATE INDEX event_log_time ON event_log(timestamp_ms);
+                    CREATE INDEX event_log_correlation ON event_log(correlation_id);
+                    """)
+        }
         return migrator
     }
 }

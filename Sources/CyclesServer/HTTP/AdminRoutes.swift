@@ -18,6 +18,7 @@ public struct AdminRoutes: Sendable {
         routes.addAuthRoutes(to: router)
         routes.addTenantRoutes(to: router)
         routes.addAPIKeyRoutes(to: router)
+        routes.addEventRoutes(to: router)
     }
 
     /// 401 unless the request carries a valid `X-Admin-API-Key`.

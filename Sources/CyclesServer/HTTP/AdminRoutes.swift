@@ -19,6 +19,8 @@ public struct AdminRoutes: Sendable {
         routes.addTenantRoutes(to: router)
         routes.addAPIKeyRoutes(to: router)
         routes.addEventRoutes(to: router)
+        routes.addWebhookRoutes(to: router)
+        routes.addTenantWebhookRoutes(to: router)
     }
 
     /// 401 unless the request carries a valid `X-Admin-API-Key`.
@@ -31,8 +33,11 @@ public struct AdminRoutes: Sendable {
     }
 
     /// Reads a request body strictly: a JSON object whose members are all in the schema (`T.wireFieldNames`), each
-    /// of the right type. Anything else is a 400 naming the field, never a 500.
-    func decode<T: AdminWireRequest>(_ type: T.Type, from request: Request) async throws -> T {
+    /// of the right type. Anything else is a 400 naming the field, never a 500. `nested` names the members of
+    /// closed nested objects (`additionalProperties: false`) by the field that holds them.
+    func decode<T: AdminWireRequest>(_ type: T.Type, from request: Request, nested: [String: [String]] = [:])
+        async throws -> T
+    {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: exchange.maximumBodySize)
@@ -47,6 +52,12 @@ public struct AdminRoutes: Sendable {
         let allowed = Set(T.wireFieldNames)
         if let unknown = members.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw LedgerError.invalid("\(unknown): unknown field")
+        }
+        for (field, names) in nested.sorted(by: { $0.key < $1.key }) {
+            guard let inner = members[field]?.objectValue else { continue }
+            if let unknown = inner.keys.sorted().first(where: { !names.contains($0) }) {
+                throw LedgerError.invalid("\(field).\(unknown): unknown field")
+            }
         }
         do {
             return try CyclesJSON.decode(T.self, from: Data(bytes))

@@ -59,6 +59,8 @@ public final class ReferenceServer: Sendable {
         // Mock controls (opt-in): the `/__cycles` routes, and fault injection + journal around the runtime routes.
         // Without `mock` neither exists, so `/__cycles` is a 404 and the fault header is an ordinary unknown header.
         if configuration.mock {
+            // Offline development delivers webhooks to loopback HTTP receivers (until an operator PUTs a config).
+            ledger.useDevelopmentWebhookSecurityDefaults()
             MockControlRoutes.register(
                 on: router, ledger: ledger, controls: MockControls(hooks: MockLedgerHooks(ledger: ledger)))
         }

@@ -264,6 +264,9 @@ extension Ledger {
                     cascadeReason: "tenant_closed"))
         }
         try db.execute(sql: "UPDATE budget SET status = 'CLOSED' WHERE tenant_id = ?", arguments: [tenantID])
+        try disableWebhooksOfClosingTenant(
+            db, tenantID: tenantID, now: now, context: context,
+            audit: { try audit("webhook.disabled_via_tenant_cascade", reason: $0) })
         for key in try Row.fetchAll(
             db, sql: "SELECT key_id, name FROM api_key WHERE tenant_id = ? AND status = 'ACTIVE'", arguments: [tenantID])
         {

@@ -290,6 +290,42 @@ enum LedgerSchema {
                     CREATE INDEX event_log_correlation ON event_log(correlation_id);
                     """)
         }
+        // v8: webhook subscriptions and the server's webhook security config (one row, absent until first PUT).
+        // `signing_secret` is kept as given, not hashed: every delivery signs its body with HMAC-SHA256 keyed by the
+        // secret itself, so a digest could not sign. It is never answered after create and never logged.
+        migrator.registerMigration("v8-webhook-subscriptions") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE webhook_subscription (
+                        subscription_id TEXT PRIMARY KEY NOT NULL,
+                        tenant_id TEXT NOT NULL,
+                        name TEXT,
+                        description TEXT,
+                        url TEXT NOT NULL,
+                        event_types TEXT NOT NULL,
+                        event_categories TEXT,
+                        scope_filter TEXT,
+                        thresholds_json TEXT,
+                        signing_secret TEXT NOT NULL,
+                        headers_json TEXT,
+                        status TEXT NOT NULL,
+                        retry_policy_json TEXT,
+                        disable_after_failures INTEGER NOT NULL,
+                        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+                        created_at_ms INTEGER NOT NULL,
+                        updated_at_ms INTEGER,
+                        last_triggered_at_ms INTEGER,
+                        last_success_at_ms INTEGER,
+                        last_failure_at_ms INTEGER,
+                        metadata_json TEXT
+                    );
+                    CREATE INDEX webhook_subscription_tenant ON webhook_subscription(tenant_id);
+                    CREATE TABLE webhook_security_config (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        body TEXT NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 }

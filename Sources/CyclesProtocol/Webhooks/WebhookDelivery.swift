@@ -133,3 +133,55 @@ public struct WebhookTestResponse: Codable, Hashable, Sendable {
         case eventID = "event_id"
     }
 }
+
+/// The body of `POST /v1/admin/webhooks/{subscription_id}/replay`.
+public struct WebhookReplayRequest: AdminWireRequest, Hashable {
+    /// Start of the window (RFC 3339, inclusive).
+    public var from: String?
+    /// End of the window (RFC 3339, inclusive).
+    public var to: String?
+    /// Only these types (default: every type the subscription selects).
+    public var eventTypes: [EventType]?
+    /// 1–1000 (default 100); a window holding more deliverable events is refused, never truncated.
+    public var maxEvents: Int?
+
+    /// Creates a request.
+    public init(from: String? = nil, to: String? = nil, eventTypes: [EventType]? = nil, maxEvents: Int? = nil) {
+        self.from = from
+        self.to = to
+        self.eventTypes = eventTypes
+        self.maxEvents = maxEvents
+    }
+
+    /// Every member name the schema allows.
+    public static var wireFieldNames: [String] { CodingKeys.allCases.map(\.rawValue) }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case from, to
+        case eventTypes = "event_types"
+        case maxEvents = "max_events"
+    }
+}
+
+/// The 202 answer to a replay.
+public struct WebhookReplayResponse: Codable, Hashable, Sendable {
+    /// `replay_…`.
+    public var replayID: String
+    /// Deliveries enqueued (one per selected event).
+    public var eventsQueued: Int
+    /// A rough estimate.
+    public var estimatedCompletionSeconds: Int
+
+    /// Creates an answer.
+    public init(replayID: String, eventsQueued: Int, estimatedCompletionSeconds: Int) {
+        self.replayID = replayID
+        self.eventsQueued = eventsQueued
+        self.estimatedCompletionSeconds = estimatedCompletionSeconds
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case replayID = "replay_id"
+        case eventsQueued = "events_queued"
+        case estimatedCompletionSeconds = "estimated_completion_seconds"
+    }
+}

@@ -47,6 +47,13 @@ extension AdminRoutes {
                 return try .json(subscription, tenant: subscription.tenantID)
             }
         }
+        router.get("/v1/webhooks/:subscription_id/deliveries") { request, context in
+            await exchange.respond(to: request) {
+                let caller = try webhookCaller(request, requiring: .webhooksRead)
+                let id = try context.parameters.require("subscription_id")
+                return try .json(try await deliveries(id, request: request, caller: caller), tenant: caller.tenantID)
+            }
+        }
         router.patch("/v1/webhooks/:subscription_id") { request, context in
             await exchange.respond(to: request) {
                 let caller = try webhookCaller(request, requiring: .webhooksWrite)

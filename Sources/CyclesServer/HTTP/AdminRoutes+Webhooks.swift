@@ -60,6 +60,21 @@ extension AdminRoutes {
                 return HTTPExchange.Reply(status: 204, body: Data(), tenant: nil)
             }
         }
+        router.get("/v1/admin/webhooks/:subscription_id/deliveries") { request, context in
+            await exchange.respond(to: request) {
+                try requireAdmin(request)
+                let id = try context.parameters.require("subscription_id")
+                return try .json(try await deliveries(id, request: request, caller: .admin), tenant: nil)
+            }
+        }
+        router.post("/v1/admin/webhooks/:subscription_id/replay") { request, context in
+            await exchange.respond(to: request) {
+                try requireAdmin(request)
+                let id = try context.parameters.require("subscription_id")
+                let body = try await decode(WebhookReplayRequest.self, from: request)
+                return try .json(try await ledger.replay(id, body), status: 202, tenant: nil)
+            }
+        }
         router.get("/v1/admin/config/webhook-security") { request, _ in
             await exchange.respond(to: request) {
                 try requireAdmin(request)
@@ -73,5 +88,16 @@ extension AdminRoutes {
                 return try .json(try await ledger.setWebhookSecurityConfig(body), tenant: nil)
             }
         }
+    }
+
+    /// The delivery listing both planes share (`status`, `from`, `to`, `limit`, `cursor`).
+    func deliveries(_ subscriptionID: String, request: Request, caller: Ledger.WebhookCaller) async throws
+        -> WebhookDeliveryListResponse
+    {
+        let parameters = try QueryParameters(request)
+        return try await ledger.listDeliveries(
+            subscriptionID, caller: caller, status: try parameters.typed("status", expecting: "a delivery status"),
+            fromMs: try parameters.instant("from"), toMs: try parameters.instant("to"),
+            limit: try parameters.limit(in: 1...100, default: 50), cursor: parameters["cursor"])
     }
 }

@@ -15,11 +15,13 @@ extension Ledger {
     /// The `source` of every event this server emits.
     static let eventSource = "cycles-server"
 
-    /// Appends one event in the caller's transaction. `data` is one of the `EventData…` payloads; `correlationID`
-    /// defaults to the request id (else the operation's trace id).
+    /// Appends one event in the caller's transaction, with its deliveries to every matching ACTIVE subscription
+    /// (the outbox). `data` is one of the `EventData…` payloads; `correlationID` defaults to the request id (else the
+    /// operation's trace id).
     func appendEvent(
         _ db: Database, _ type: EventType, tenantID: String, scope: String? = nil, actor: ProtocolEvent.Actor,
-        data: some Encodable, correlationID: String? = nil, context: EventContext, now: Int64
+        data: some Encodable, correlationID: String? = nil, context: EventContext, now: Int64,
+        notDeliveredTo excludedSubscription: String? = nil
     ) throws {
         let payload = try CyclesJSON.decode([String: JSONValue].self, from: CyclesJSON.encode(data))
         // Event ids are random even under `deterministicIDSeed`: drawing them from the seeded generator would shift
@@ -40,6 +42,7 @@ extension Ledger {
             context.requestID, context.traceID, context.traceFlags, context.traceparentInboundValid,
             String(decoding: try CyclesJSON.encode(event), as: UTF8.self),
         ])
+        try enqueueDeliveries(db, event, context: context, now: now, excluding: excludedSubscription)
     }
 
     // MARK: - Budget transitions

@@ -302,8 +302,8 @@ extension Ledger {
         }
     }
 
-    /// Deletes a subscription (204 on the wire); 404 as for get, 409 `TENANT_CLOSED` when the owner is closed.
-    /// Emits `webhook.deleted`.
+    /// Deletes a subscription and its deliveries (204 on the wire); 404 as for get, 409 `TENANT_CLOSED` when the
+    /// owner is closed. Emits `webhook.deleted`.
     public func deleteWebhook(_ subscriptionID: String, caller: WebhookCaller) async throws {
         let context = EventContext.currentOrInternal()
         try await write { db in
@@ -311,6 +311,8 @@ extension Ledger {
             let namespace = try self.requireOpenOwner(db, current.tenantID, unknownIsNotFound: false)
             let now = self.now(namespace: namespace)
             try db.execute(sql: "DELETE FROM webhook_subscription WHERE subscription_id = ?", arguments: [subscriptionID])
+            // Pending deliveries are cancelled (the spec); finished ones go with the subscription.
+            try db.execute(sql: "DELETE FROM webhook_delivery WHERE subscription_id = ?", arguments: [subscriptionID])
             try self.appendEvent(
                 db, .webhookDeleted, tenantID: current.tenantID, actor: caller.actor,
                 data: EventDataWebhookLifecycle(

@@ -326,6 +326,36 @@ enum LedgerSchema {
                     );
                     """)
         }
+        // v8: the delivery outbox. A row per (event, subscription) is inserted in the transaction that appends the
+        // event, so a committed event is delivered at least once, across crashes and restarts: the dispatcher works
+        // from these rows (PENDING and RETRYING with `next_attempt_ms` due), and each row is also the
+        // `WebhookDelivery` record answered by the delivery listings.
+        migrator.registerMigration("v8-webhook-deliveries") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE webhook_delivery (
+                        id INTEGER PRIMARY KEY,
+                        delivery_id TEXT NOT NULL UNIQUE,
+                        subscription_id TEXT NOT NULL,
+                        event_id TEXT NOT NULL,
+                        event_type TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        created_at_ms INTEGER NOT NULL,
+                        attempted_at_ms INTEGER,
+                        completed_at_ms INTEGER,
+                        next_attempt_ms INTEGER,
+                        response_status INTEGER,
+                        response_time_ms INTEGER,
+                        error_message TEXT,
+                        trace_id TEXT,
+                        trace_flags TEXT,
+                        traceparent_inbound_valid INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE INDEX webhook_delivery_due ON webhook_delivery(status, next_attempt_ms);
+                    CREATE INDEX webhook_delivery_subscription ON webhook_delivery(subscription_id, id);
+                    """)
+        }
         return migrator
     }
 }

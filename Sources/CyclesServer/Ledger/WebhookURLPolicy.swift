@@ -110,6 +110,47 @@ struct WebhookURLPolicy {
         }
     }
 
+    /// At delivery: a DNS name's resolved addresses against the blocked ranges (literal and `localhost` hosts were
+    /// checked by `validate`). 400-style error naming `url` when one is blocked or the name does not resolve.
+    func validateResolvedAddresses(of text: String) throws(LedgerError) {
+        guard let host = URLComponents(string: text)?.host else { return }
+        let bare = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
+        let lowered = bare.lowercased()
+        guard Self.address(bare) == nil, lowered != "localhost", !lowered.hasSuffix(".localhost") else { return }
+        var hints = addrinfo()
+        #if os(Linux)
+            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        #else
+            hints.ai_socktype = SOCK_STREAM
+        #endif
+        var result: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(bare, nil, &hints, &result) == 0, let first = result else {
+            throw LedgerError(.webhookURLInvalid, "url: host \(bare) does not resolve", httpStatus: 400)
+        }
+        defer { freeaddrinfo(first) }
+        let ranges = (config.blockedCIDRRanges ?? []).compactMap(AddressRange.init)
+        var cursor: UnsafeMutablePointer<addrinfo>? = first
+        while let info = cursor {
+            var bytes: [UInt8] = []
+            if info.pointee.ai_family == AF_INET, let address = info.pointee.ai_addr {
+                bytes = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { pointer in
+                    var value = pointer.pointee.sin_addr
+                    return withUnsafeBytes(of: &value) { Array($0) }
+                }
+            } else if info.pointee.ai_family == AF_INET6, let address = info.pointee.ai_addr {
+                bytes = address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
+                    var value = pointer.pointee.sin6_addr
+                    return withUnsafeBytes(of: &value) { Array($0) }
+                }
+            }
+            if !bytes.isEmpty, ranges.contains(where: { $0.contains(bytes) }) {
+                throw LedgerError(
+                    .webhookURLInvalid, "url: host \(bare) resolves to a blocked address range", httpStatus: 400)
+            }
+            cursor = info.pointee.ai_next
+        }
+    }
+
     /// `*` matches any run of characters (including none); everything else matches itself.
     static func glob(_ pattern: String, matches text: String) -> Bool {
         let parts = pattern.split(separator: "*", omittingEmptySubsequences: false).map(String.init)

@@ -179,4 +179,36 @@ struct WebhookDeliveryTests {
         #expect(received.first?.headers["x-cycles-signature"] == Self.hmac(received.first?.body ?? [], "s"))
         _ = created
     }
+
+    @Test("/test sends one signed system.webhook_test probe to a tenant-owned subscription's own endpoint, answers the outcome, and records no delivery or event")
+    func testProbe() async throws {
+        try await Self.withSetup { client, server, receiver in
+            let id = try await Self.subscribe(client, receiver)
+            let ok = try await client.send(.POST, "/v1/admin/webhooks/\(id)/test", apiKey: nil, headers: Self.admin)
+            #expect(ok.status == 200)
+            #expect(ok.json["success"] == true)
+            #expect(ok.json["response_status"] == 200)
+            let probe = try #require(try await receiver.waitFor(1).first)
+            let event = try CyclesJSON.decode(ProtocolEvent.self, from: Data(probe.body))
+            #expect(event.eventType == .systemWebhookTest)
+            #expect(event.eventID == ok.json["event_id"]?.stringValue)
+            #expect(probe.headers["x-cycles-signature"] == Self.hmac(probe.body, "topsecret"))
+            receiver.answer(503)
+            let writer = try await server.ledger.createAPIKey(
+                APIKeyCreateRequest(tenantID: "acme", name: "w", permissions: [.webhooksWrite]))
+            let failing = try await client.send(.POST, "/v1/webhooks/\(id)/test", apiKey: writer.keySecret)
+            #expect(failing.status == 200)
+            #expect(failing.json["success"] == false)
+            #expect(failing.json["response_status"] == 503)
+            let rival = try await server.ledger.createAPIKey(
+                APIKeyCreateRequest(tenantID: "other", name: "w", permissions: [.webhooksWrite]))
+            #expect(try await client.send(.POST, "/v1/webhooks/\(id)/test", apiKey: rival.keySecret).status == 404)
+            let deliveries = try await client.send(.GET, "/v1/admin/webhooks/\(id)/deliveries", apiKey: nil, headers: Self.admin)
+            #expect(deliveries.json["deliveries"]?.arrayValue?.isEmpty == true)
+            #expect(try await server.ledger.listEvents(.init(eventType: .systemWebhookTest)).events.isEmpty)
+            let subscription = try await client.send(.GET, "/v1/admin/webhooks/\(id)", apiKey: nil, headers: Self.admin)
+            #expect(subscription.json["consecutive_failures"] == 0)
+            #expect(subscription.json["status"] == "ACTIVE")
+        }
+    }
 }

@@ -54,6 +54,13 @@ extension AdminRoutes {
                 return try .json(try await deliveries(id, request: request, caller: caller), tenant: caller.tenantID)
             }
         }
+        router.post("/v1/webhooks/:subscription_id/test") { request, context in
+            await exchange.respond(to: request) {
+                let caller = try webhookCaller(request, requiring: .webhooksWrite)
+                let id = try context.parameters.require("subscription_id")
+                return try .json(try await testWebhook(id, caller: caller), tenant: caller.tenantID)
+            }
+        }
         router.patch("/v1/webhooks/:subscription_id") { request, context in
             await exchange.respond(to: request) {
                 let caller = try webhookCaller(request, requiring: .webhooksWrite)

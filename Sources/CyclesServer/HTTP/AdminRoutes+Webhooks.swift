@@ -1,5 +1,6 @@
 import CyclesProtocol
 import Hummingbird
+import Logging
 
 import Foundation
 
@@ -67,6 +68,12 @@ extension AdminRoutes {
                 return try .json(try await deliveries(id, request: request, caller: .admin), tenant: nil)
             }
         }
+        router.post("/v1/admin/webhooks/:subscription_id/test") { request, context in
+            await exchange.respond(to: request) {
+                try requireAdmin(request)
+                return try .json(try await testWebhook(try context.parameters.require("subscription_id"), caller: .admin), tenant: nil)
+            }
+        }
         router.post("/v1/admin/webhooks/:subscription_id/replay") { request, context in
             await exchange.respond(to: request) {
                 try requireAdmin(request)
@@ -99,5 +106,11 @@ extension AdminRoutes {
             subscriptionID, caller: caller, status: try parameters.typed("status", expecting: "a delivery status"),
             fromMs: try parameters.instant("from"), toMs: try parameters.instant("to"),
             limit: try parameters.limit(in: 1...100, default: 50), cursor: parameters["cursor"])
+    }
+
+    /// `/test`: one signed `system.webhook_test` POST to the subscription's endpoint, answered with the outcome.
+    func testWebhook(_ subscriptionID: String, caller: Ledger.WebhookCaller) async throws -> WebhookTestResponse {
+        let probe = try await ledger.webhookTestProbe(subscriptionID, caller: caller)
+        return try await WebhookDispatcher(ledger: ledger, logger: Logger(label: "cycles-webhooks")).test(probe)
     }
 }

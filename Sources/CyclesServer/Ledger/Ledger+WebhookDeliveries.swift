@@ -212,6 +212,42 @@ extension Ledger {
         }
     }
 
+    // MARK: - Test probe
+
+    /// The synthetic `system.webhook_test` probe of `/test`, ready to send to the subscription's own endpoint (the
+    /// INVARIANT 2 test-probe exception: it bypasses matching and the outbox, is not stored in the event stream,
+    /// and changes neither the failure count nor the status). 404 as for get; 409 `TENANT_CLOSED` for a closed
+    /// owner (Rule 2 lists webhook test among the guarded operations).
+    func webhookTestProbe(_ subscriptionID: String, caller: WebhookCaller) async throws -> DueDelivery {
+        let context = EventContext.currentOrInternal()
+        return try await pool.read { db in
+            let subscription = try Self.visible(try self.fetchWebhook(db, subscriptionID), subscriptionID, to: caller)
+            let namespace = try self.requireOpenOwner(db, subscription.tenantID, unknownIsNotFound: false)
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT signing_secret, headers_json, url FROM webhook_subscription WHERE subscription_id = ?",
+                arguments: [subscriptionID])
+            else { throw LedgerError(.webhookNotFound, "Webhook subscription \(subscriptionID) not found", httpStatus: 404) }
+            let event = ProtocolEvent(
+                eventID: "evt_" + RandomIdentifier.hex(byteCount: 16), eventType: .systemWebhookTest,
+                timestamp: RFC3339.string(self.now(namespace: namespace)), tenantID: subscription.tenantID,
+                actor: caller.actor, source: Self.eventSource,
+                data: try Self.jsonObject(
+                    EventDataSystem(
+                        component: "webhook_dispatcher", message: "Test event for subscription \(subscriptionID)",
+                        severity: "info", details: ["subscription_id": .string(subscriptionID)])),
+                correlationID: "webhook_test:\(subscriptionID)", requestID: context.requestID, traceID: context.traceID)
+            return DueDelivery(
+                deliveryID: "whtest_" + RandomIdentifier.hex(byteCount: 12), subscriptionID: subscriptionID,
+                eventID: event.eventID, eventType: event.eventType.rawValue,
+                body: String(decoding: try CyclesJSON.encode(event), as: UTF8.self), url: row["url"],
+                secret: row["signing_secret"],
+                headers: (row["headers_json"] as String?).flatMap {
+                    try? CyclesJSON.decode([String: String].self, from: Data($0.utf8))
+                } ?? [:],
+                retryPolicy: .defaults, attempts: 0, traceID: context.traceID, traceFlags: context.traceFlags)
+        }
+    }
+
     // MARK: - Dispatcher support
 
     /// One due delivery with everything the dispatcher needs to send it.

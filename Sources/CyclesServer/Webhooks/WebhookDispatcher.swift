@@ -49,6 +49,15 @@ final class WebhookDispatcher: Sendable {
         return due.count
     }
 
+    /// Sends a `/test` probe once (no retry, nothing recorded) and answers what the endpoint did.
+    func test(_ probe: Ledger.DueDelivery) async throws -> WebhookTestResponse {
+        let policy = WebhookURLPolicy(config: try await ledger.webhookSecurityConfig())
+        let outcome = await attempt(probe, policy: policy)
+        return WebhookTestResponse(
+            success: outcome.succeeded, responseStatus: outcome.responseStatus, responseTimeMs: outcome.responseTimeMs,
+            errorMessage: outcome.error, eventID: probe.eventID)
+    }
+
     /// The headers of one delivery.
     static func headers(for delivery: Ledger.DueDelivery, body: [UInt8]) -> [(String, String)] {
         var headers = delivery.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }

@@ -121,19 +121,21 @@ public final class ReferenceServer: Sendable {
                 }
             }
         }
-        // The outbox is polled: a committed event's deliveries are sent within about 50 ms, and the retry schedule
-        // follows the default namespace's clock (a frozen `--mock` clock holds retries until it is advanced).
+        // The outbox is read when `OutboxWatch` says it may hold due work: a committed event's deliveries are sent
+        // within about 50 ms, and the retry schedule follows the default namespace's clock (a frozen `--mock` clock
+        // holds retries until it is advanced).
         let webhooks = WebhookDispatcher(ledger: ledger, logger: logger)
         let dispatcher = Task {
             while !Task.isCancelled {
-                let sent: Int
+                var sent = 0
                 do {
-                    sent = try await webhooks.runOnce()
+                    if ledger.outboxWatch.shouldPoll(clockMs: ledger.now(namespace: Ledger.defaultNamespace)) {
+                        sent = try await webhooks.runOnce()
+                    }
                 } catch is CancellationError {
                     break
                 } catch {
                     sweepLogger.warning("webhook dispatch failed: \(error)")
-                    sent = 0
                 }
                 if sent == 0 { try? await Task.sleep(for: .milliseconds(50)) }
             }

@@ -76,6 +76,7 @@ extension Ledger {
         try db.execute(
             sql: "UPDATE webhook_subscription SET last_triggered_at_ms = ? WHERE subscription_id = ?",
             arguments: [now, subscriptionID])
+        outboxWatch.deliveriesEnqueued()
     }
 
     // MARK: - Listing
@@ -377,6 +378,7 @@ extension Ledger {
                     arguments: [
                         attempts, now, outcome.responseStatus, outcome.responseTimeMs, error, next, delivery.deliveryID,
                     ])
+                self.outboxWatch.retryScheduled(atMs: next)
                 return
             }
             try db.execute(

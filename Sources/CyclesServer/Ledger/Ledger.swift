@@ -35,6 +35,8 @@ public final class Ledger: Sendable {
     /// The webhook security config in force until an operator stores one (`PUT /v1/admin/config/webhook-security`):
     /// the spec's defaults, or under `--mock` the development config that allows loopback HTTP.
     let webhookSecurityFallback = Mutex<WebhookSecurityConfig>(.defaults)
+    /// Tells the webhook dispatcher when the outbox may hold due deliveries.
+    let outboxWatch = OutboxWatch()
     /// A temporary database file to delete on `close()` (used for `:memory:`).
     let temporaryPath: String?
 

@@ -111,6 +111,38 @@ struct AdminAuditTests {
         }
     }
 
+    @Test("Budget and policy administration emits its events in the same transaction: created, funded, frozen, policy created and updated")
+    func budgetAndPolicyEvents() async throws {
+        try await HTTPTestClient.withServer { client, server in
+            let scope = "tenant:acme/workspace:events"
+            #expect(try await Self.send(
+                client, .POST, "/v1/admin/budgets",
+                body: #"{"tenant_id":"acme","scope":"\#(scope)","unit":"TOKENS","allocated":{"unit":"TOKENS","amount":100}}"#).status == 201)
+            let funded = try await Self.send(
+                client, .POST, "/v1/admin/budgets/fund?scope=\(scope)&unit=TOKENS&tenant_id=acme",
+                body: #"{"operation":"CREDIT","amount":{"unit":"TOKENS","amount":5},"reason":"top-up"}"#)
+            #expect(funded.status == 200, "\(funded.text)")
+            #expect(try await Self.send(client, .POST, "/v1/admin/budgets/fund?scope=\(scope)&unit=TOKENS&tenant_id=acme",
+                body: #"{"operation":"DEBIT","amount":{"unit":"TOKENS","amount":1000}}"#).status == 409)
+            #expect(try await Self.send(client, .POST, "/v1/admin/budgets/freeze?scope=\(scope)&unit=TOKENS").status == 200)
+            let policy = try await Self.send(
+                client, .POST, "/v1/admin/policies", body: #"{"tenant_id":"acme","name":"p","scope_pattern":"agent:*"}"#)
+            let policyID = try #require(policy.json["policy_id"]?.stringValue)
+            #expect(try await Self.send(client, .PATCH, "/v1/admin/policies/\(policyID)", body: #"{"priority":3}"#).status == 200)
+
+            let events = try await server.ledger.listEvents(.init(tenantID: "acme", sortDirection: "asc", limit: 100)).events
+            let types = events.map(\.eventType.rawValue)
+            #expect(types.filter { $0.hasPrefix("budget.") || $0.hasPrefix("policy.") }
+                == ["budget.created", "budget.funded", "budget.frozen", "policy.created", "policy.updated"])
+            let fundEvent = try #require(events.first { $0.eventType == .budgetFunded })
+            #expect(fundEvent.data?["previous_state"]?["allocated"] == 100)
+            #expect(fundEvent.data?["new_state"]?["allocated"] == 105)
+            #expect(fundEvent.data?["reason"] == "top-up")
+            #expect(fundEvent.requestID == funded.header("X-Request-Id"))
+            #expect(events.first { $0.eventType == .policyUpdated }?.data?["changed_fields"] == ["priority"])
+        }
+    }
+
     @Test("Concurrent mutations (group-committed together) each carry their own request's ids")
     func concurrentMutationsKeepTheirRequestIDs() async throws {
         try await HTTPTestClient.withServer { client, _ in

@@ -20,6 +20,9 @@ public struct AdminRoutes: Sendable {
         routes.addAPIKeyRoutes(to: router)
         routes.addBudgetRoutes(to: router)
         routes.addPolicyRoutes(to: router)
+        routes.addEventRoutes(to: router)
+        routes.addWebhookRoutes(to: router)
+        routes.addTenantWebhookRoutes(to: router)
         routes.addAuditRoutes(to: router)
     }
 

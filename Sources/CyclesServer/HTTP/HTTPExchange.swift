@@ -63,15 +63,26 @@ public struct HTTPExchange: Sendable {
         let requestID = ledger.makeRequestID()
         // Trace id precedence (protocol.md §4): valid traceparent, else a valid X-Cycles-Trace-Id, else generated.
         // Malformed headers are treated as absent, never rejected.
-        let traceID = TraceContext.resolve(
-            traceparent: request.headers[Self.traceparentField], traceIDHeader: request.headers[Self.traceIDField])
+        let traceparent = request.headers[Self.traceparentField]
+        let traceID = TraceContext.resolve(traceparent: traceparent, traceIDHeader: request.headers[Self.traceIDField])
         let reply: Reply
         do {
-            // Audit entries written by the work carry this request's ids (see `RequestCorrelation`).
+            // Audit entries and events the work writes carry this request's ids (see `RequestCorrelation` and
+            // `EventContext`, the spec's correlation contract).
             let correlation = RequestCorrelation(
                 requestID: requestID, traceID: traceID, userAgent: request.headers[.userAgent])
-            reply = try await RequestCorrelation.$current.withValue(correlation) { try await work() }
+            let context = EventContext(requestID: requestID, traceID: traceID, traceparent: traceparent)
+            reply = try await RequestCorrelation.$current.withValue(correlation) {
+                try await EventContext.$current.withValue(context) { try await work() }
+            }
         } catch let error as LedgerError {
+            if error.code == .unauthorized, request.headers[Self.adminKeyField] == nil,
+                let apiKey = request.headers[Self.apiKeyField]
+            {
+                await EventContext.$current.withValue(
+                    EventContext(requestID: requestID, traceID: traceID, traceparent: traceparent)
+                ) { await ledger.recordAuthFailure(apiKey: apiKey) }
+            }
             reply = Self.errorReply(error, requestID: requestID, traceID: traceID)
         } catch {
             reply = Self.errorReply(

@@ -23,11 +23,13 @@ public final class ReferenceServer: Sendable {
     private let serviceGroup: ServiceGroup
     private let runTask: Task<Void, any Error>
     private let sweeper: Task<Void, Never>
+    /// Sends the webhook outbox (`WebhookDispatcher`).
+    private let dispatcher: Task<Void, Never>
     private let stopped = Mutex(false)
 
     private init(
         port: Int, host: String, ledger: Ledger, serviceGroup: ServiceGroup, runTask: Task<Void, any Error>,
-        sweeper: Task<Void, Never>
+        sweeper: Task<Void, Never>, dispatcher: Task<Void, Never>
     ) {
         self.port = port
         self.baseURL = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
@@ -35,6 +37,7 @@ public final class ReferenceServer: Sendable {
         self.serviceGroup = serviceGroup
         self.runTask = runTask
         self.sweeper = sweeper
+        self.dispatcher = dispatcher
     }
 
     /// Opens the ledger, applies the seed, binds the socket and starts the expiry sweeper. Returns once the server
@@ -59,6 +62,8 @@ public final class ReferenceServer: Sendable {
         // Mock controls (opt-in): the `/__cycles` routes, and fault injection + journal around the runtime routes.
         // Without `mock` neither exists, so `/__cycles` is a 404 and the fault header is an ordinary unknown header.
         if configuration.mock {
+            // Offline development delivers webhooks to loopback HTTP receivers (until an operator PUTs a config).
+            ledger.useDevelopmentWebhookSecurityDefaults()
             MockControlRoutes.register(
                 on: router, ledger: ledger, controls: MockControls(hooks: MockLedgerHooks(ledger: ledger)))
         }
@@ -116,9 +121,28 @@ public final class ReferenceServer: Sendable {
                 }
             }
         }
+        // The outbox is read when `OutboxWatch` says it may hold due work: a committed event's deliveries are sent
+        // within about 50 ms, and the retry schedule follows the default namespace's clock (a frozen `--mock` clock
+        // holds retries until it is advanced).
+        let webhooks = WebhookDispatcher(ledger: ledger, logger: logger)
+        let dispatcher = Task {
+            while !Task.isCancelled {
+                var sent = 0
+                do {
+                    if ledger.outboxWatch.shouldPoll(clockMs: ledger.now(namespace: Ledger.defaultNamespace)) {
+                        sent = try await webhooks.runOnce()
+                    }
+                } catch is CancellationError {
+                    break
+                } catch {
+                    sweepLogger.warning("webhook dispatch failed: \(error)")
+                }
+                if sent == 0 { try? await Task.sleep(for: .milliseconds(50)) }
+            }
+        }
         return ReferenceServer(
             port: port, host: configuration.host, ledger: ledger, serviceGroup: serviceGroup, runTask: runTask,
-            sweeper: sweeper)
+            sweeper: sweeper, dispatcher: dispatcher)
     }
 
     /// Stops accepting connections, lets in-flight requests finish (their writes commit), stops the sweeper and
@@ -133,6 +157,8 @@ public final class ReferenceServer: Sendable {
         _ = await runTask.result
         sweeper.cancel()
         _ = await sweeper.value
+        dispatcher.cancel()
+        _ = await dispatcher.value
         try? ledger.close()
     }
 

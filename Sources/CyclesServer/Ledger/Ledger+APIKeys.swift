@@ -41,6 +41,7 @@ extension Ledger {
         let digest = Self.hash(secret)
         let keyID = Self.keyID(digest: digest)
         let permissions = request.permissions ?? Permission.tenantDefaults
+        let context = EventContext.currentOrInternal()
         let created = try await write { db -> Int64 in
             guard let row = try Row.fetchOne(
                 db, sql: "SELECT namespace, status FROM tenant WHERE tenant_id = ?", arguments: [request.tenantID])
@@ -58,6 +59,10 @@ extension Ledger {
                 operation: "createApiKey", tenantID: request.tenantID, resourceType: "api_key", resourceID: keyID,
                 status: 201,
                 metadata: ["name": .string(request.name), "permissions": .array(permissions.map { .string($0.rawValue) })]))
+            try self.appendEvent(
+                db, .apiKeyCreated, tenantID: request.tenantID, actor: .admin,
+                data: EventDataApiKey(keyID: keyID, keyName: request.name, newStatus: "ACTIVE", permissions: permissions),
+                context: context, now: now)
             return now
         }
         try reloadTenants()
@@ -162,6 +167,7 @@ extension Ledger {
             throw LedgerError.invalid("description: must be at most 1024 characters")
         }
         try Self.validate(permissions: request.permissions)
+        let context = EventContext.currentOrInternal()
         let updated = try await write { db -> APIKey in
             let current = try self.requireMutableKey(db, keyID)
             var assignments: [String] = []
@@ -188,8 +194,19 @@ extension Ledger {
             try db.execute(
                 sql: "UPDATE api_key SET \(assignments.joined(separator: ", ")) WHERE key_id = ?",
                 arguments: StatementArguments(arguments))
+            let updated = try self.fetchAPIKey(db, keyID)!
+            // The spec has no generic key-updated type: only a permission change is an event.
+            let namespace = self.tenantRecord(current.tenantID)?.namespace ?? Self.defaultNamespace
+            if let permissions = request.permissions, permissions != current.permissions {
+                try self.appendEvent(
+                    db, .apiKeyPermissionsChanged, tenantID: current.tenantID, actor: .admin,
+                    data: EventDataApiKey(
+                        keyID: keyID, keyName: updated.name, previousStatus: current.status, newStatus: updated.status,
+                        permissions: permissions),
+                    context: context, now: self.now(namespace: namespace))
+            }
             try self.recordAudit(db, audit)
-            return try self.fetchAPIKey(db, keyID)!
+            return updated
         }
         try reloadTenants()
         return updated
@@ -199,6 +216,7 @@ extension Ledger {
     /// `KEY_REVOKED` when it already is (the spec's prose names `ALREADY_REVOKED`, which its `ErrorCode` enum lacks).
     public func revokeAPIKey(_ keyID: String, reason: String?) async throws -> APIKey {
         if let reason, reason.schemaLength > 512 { throw LedgerError.invalid("reason: must be at most 512 characters") }
+        let context = EventContext.currentOrInternal()
         let revoked = try await write { db -> APIKey in
             guard let current = try self.fetchAPIKey(db, keyID) else {
                 throw LedgerError(.notFound, "API key \(keyID) not found")
@@ -208,12 +226,19 @@ extension Ledger {
             }
             let namespace = try String.fetchOne(
                 db, sql: "SELECT namespace FROM tenant WHERE tenant_id = ?", arguments: [current.tenantID]) ?? Self.defaultNamespace
+            let now = self.now(namespace: namespace)
             try db.execute(
                 sql: "UPDATE api_key SET status = 'REVOKED', revoked_at_ms = ?, revoked_reason = ? WHERE key_id = ?",
-                arguments: [self.now(namespace: namespace), reason, keyID])
+                arguments: [now, reason, keyID])
             try self.recordAudit(db, AuditRecord(
                 operation: "revokeApiKey", tenantID: current.tenantID, resourceType: "api_key", resourceID: keyID,
                 metadata: reason.map { ["reason": .string($0)] } ?? [:]))
+            try self.appendEvent(
+                db, .apiKeyRevoked, tenantID: current.tenantID, actor: .admin,
+                data: EventDataApiKey(
+                    keyID: keyID, keyName: current.name, previousStatus: current.status, newStatus: "REVOKED",
+                    permissions: current.permissions),
+                context: context, now: now)
             return try self.fetchAPIKey(db, keyID)!
         }
         try reloadTenants()

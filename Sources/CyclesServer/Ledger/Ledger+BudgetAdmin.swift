@@ -147,6 +147,7 @@ extension Ledger {
         }
         let scope = try Self.validate(request, tenantID: tenantID)
         try Self.authorize(caller, scope: scope)
+        let context = EventContext.currentOrInternal()
         return try await write { db -> BudgetLedger in
             guard let tenant = try Row.fetchOne(
                 db, sql: "SELECT namespace, status FROM tenant WHERE tenant_id = ?", arguments: [tenantID])
@@ -164,6 +165,9 @@ extension Ledger {
                 operation: "createBudget", tenantID: tenantID, resourceType: "budget",
                 resourceID: created.ledgerID, status: 201, actor: caller.auditActor,
                 metadata: ["scope": .string(scope.description), "unit": .string(request.unit.rawValue)]))
+            try self.appendBudgetEvent(
+                db, .budgetCreated, operation: "CREATE", before: nil, after: created, actor: caller.eventActor,
+                context: context, now: self.now(namespace: tenant["namespace"]))
             return created
         }
     }
@@ -296,6 +300,7 @@ extension Ledger {
         if let policy = request.commitOveragePolicy, !policy.isKnown {
             throw LedgerError.invalid("commit_overage_policy: must be one of REJECT, ALLOW_IF_AVAILABLE, ALLOW_WITH_OVERDRAFT")
         }
+        let context = EventContext.currentOrInternal()
         return try await write { db -> BudgetLedger in
             let current = try self.requireMutableBudget(db, scope: scope.description, unit: unit, allowFrozen: true)
             var assignments: [String] = []
@@ -316,6 +321,9 @@ extension Ledger {
                 sql: "UPDATE budget SET \(assignments.joined(separator: ", ")) WHERE tenant_id = ? AND scope_path = ? AND unit = ?",
                 arguments: StatementArguments(arguments))
             let updated = try self.fetchBudgetLedger(db, tenantID: current.tenantID!, scope: scope.description, unit: unit)!
+            try self.appendBudgetEvent(
+                db, .budgetUpdated, operation: "UPDATE", before: current, after: updated, actor: .admin, context: context,
+                now: self.now(namespace: try self.namespace(db, tenantID: current.tenantID!)))
             try self.recordAudit(db, AuditRecord(
                 operation: "updateBudget", tenantID: current.tenantID!, resourceType: "budget",
                 resourceID: updated.ledgerID, actor: .adminOnBehalfOf,
@@ -335,9 +343,14 @@ extension Ledger {
         if let reason = request?.reason, reason.schemaLength > 512 {
             throw LedgerError.invalid("reason: must be at most 512 characters")
         }
+        let context = EventContext.currentOrInternal()
         return try await write { db -> BudgetLedger in
             let current = try self.requireMutableBudget(db, scope: scope.description, unit: unit, allowFrozen: true)
             let ledger = try self.transitionBudgetStatus(db, current, to: target)
+            try self.appendBudgetEvent(
+                db, target == "FROZEN" ? .budgetFrozen : .budgetUnfrozen, operation: "STATUS_CHANGE", before: current,
+                after: ledger, reason: request?.reason, actor: .admin, context: context,
+                now: self.now(namespace: try self.namespace(db, tenantID: current.tenantID!)))
             var metadata: [String: JSONValue] = ["scope": .string(scope.description), "unit": .string(unit.rawValue)]
             if let reason = request?.reason { metadata["reason"] = .string(reason) }
             try self.recordAudit(db, AuditRecord(

@@ -111,6 +111,7 @@ extension Ledger {
             var request: BudgetFundingRequest
         }
         let hash = try Self.requestHash(Payload(scope: scope.description, unit: unit, request: request))
+        let context = EventContext.currentOrInternal()
         return try await write { db -> LedgerReply<BudgetFundingResponse> in
             let now = self.now(namespace: try self.namespace(db, tenantID: tenantID))
             if let key = request.idempotencyKey,
@@ -132,6 +133,14 @@ extension Ledger {
                     "operation": .string(request.operation.rawValue),
                 ],
                 amount: .object(["unit": .string(unit.rawValue), "amount": .integer(request.amount.amount)])))
+            if let type = Self.fundingEventType(request.operation),
+                let after = try self.fetchBudgetLedger(db, tenantID: tenantID, scope: scope.description, unit: unit)
+            {
+                try self.appendBudgetEvent(
+                    db, type, operation: request.operation.rawValue, before: current, after: after, reason: request.reason,
+                    spentOverrideProvided: request.operation == .resetSpent ? request.spent != nil : nil,
+                    actor: caller.eventActor, context: context, now: now)
+            }
             guard let key = request.idempotencyKey else {
                 return LedgerReply(status: 200, body: try LedgerJSON.data(response), tenant: tenantID, replayed: false)
             }

@@ -28,6 +28,7 @@ extension Ledger {
             throw LedgerError.invalid("action: must be one of \(Self.tenantBulkActions.joined(separator: ", "))")
         }
         let filter = request.filter
+        let context = EventContext.currentOrInternal()
         // An empty filter is refused so nobody acts on every tenant by accident. `observe_mode` (v0.1.26) is ignored
         // as the spec asks of servers without it, so it cannot be the only member either: ignoring it would select
         // every tenant.
@@ -77,7 +78,8 @@ extension Ledger {
                             id: tenantID, errorCode: "INVALID_TRANSITION",
                             message: "Tenant \(tenantID) is CLOSED; closing is irreversible"))
                 } else {
-                    try self.transitionTenantStatus(db, tenantID: tenantID, to: target, now: self.now(namespace: row["namespace"]))
+                    try self.transitionTenantStatus(
+                        db, tenantID: tenantID, to: target, now: self.now(namespace: row["namespace"]), context: context)
                     response.succeeded.append(BulkActionRowOutcome(id: tenantID))
                 }
             }
@@ -96,7 +98,13 @@ extension Ledger {
 
     /// One tenant's status flip inside the caller's transaction, as `updateTenant` makes it: the instant of the
     /// new state, and for CLOSED the cascade (`closeOwnedObjects`) before the flip.
-    func transitionTenantStatus(_ db: Database, tenantID: String, to status: String, now: Int64) throws {
+    /// Emits the tenant's lifecycle event as `updateTenant` does.
+    func transitionTenantStatus(
+        _ db: Database, tenantID: String, to status: String, now: Int64, context: EventContext
+    ) throws {
+        if let current = try Self.fetchTenant(db, tenantID) {
+            try appendTenantUpdateEvent(db, current: current, request: TenantUpdateRequest(status: status), context: context, now: now)
+        }
         var assignments = ["status = ?", "updated_at_ms = ?"]
         var arguments: [DatabaseValue] = [status.databaseValue, now.databaseValue]
         if status == "SUSPENDED" {
@@ -104,7 +112,7 @@ extension Ledger {
             arguments.append(now.databaseValue)
         }
         if status == "CLOSED" {
-            try closeOwnedObjects(db, tenantID: tenantID, now: now)
+            try closeOwnedObjects(db, tenantID: tenantID, now: now, context: context)
             assignments.append("closed_at_ms = ?")
             arguments.append(now.databaseValue)
         }
@@ -155,6 +163,7 @@ extension Ledger {
         let hash = try Self.requestHash(request)
         let endpoint = "admin:budgets/bulk-action"
         let tenantID = request.filter.tenantID
+        let context = EventContext.currentOrInternal()
         return try await write { db -> BudgetBulkActionResponse in
             let now = self.now(namespace: Self.defaultNamespace)
             if let stored = try self.storedAdminReply(db, endpoint: endpoint, key: request.idempotencyKey, hash: hash, now: now) {
@@ -205,6 +214,13 @@ extension Ledger {
                     _ = try self.applyFunding(
                         db, current, operation: request.action, amount: amount.amount, spent: request.spent?.amount,
                         now: tenantNow)
+                    if let type = Self.fundingEventType(request.action),
+                        let after = try self.fetchBudgetLedger(db, tenantID: tenantID, scope: ledger.scope, unit: ledger.unit)
+                    {
+                        try self.appendBudgetEvent(
+                            db, type, operation: request.action.rawValue, before: current, after: after,
+                            reason: request.reason, actor: .admin, context: context, now: tenantNow)
+                    }
                     response.succeeded.append(BulkActionRowOutcome(id: ledger.ledgerID))
                 } catch let error as LedgerError {
                     response.failed.append(

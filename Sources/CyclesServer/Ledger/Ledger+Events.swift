@@ -28,6 +28,7 @@ extension Ledger {
         let namespace = identity.namespace
         let path = ScopePath(subject: request.subject)
         let eventID = ids.eventID()
+        let requestContext = EventContext.current
         return try await write { db in
             let now = self.now(namespace: namespace)
             if let replayed: LedgerReply<EventCreateResponse> = try self.replayIfStored(
@@ -35,7 +36,7 @@ extension Ledger {
             {
                 return replayed
             }
-            _ = try self.expireDue(db, namespace: namespace, now: now)
+            _ = try self.expireDue(db, namespace: namespace, now: now, context: requestContext)
             let tenantRecord = self.tenantRecord(tenant)
             try tenantRecord?.requireAcceptsNewWork()
             let budgets: [BudgetRecord]
@@ -56,6 +57,9 @@ extension Ledger {
                 budgets, held: 0, actual: request.actual.amount, policy: policy, rejectAnyOverage: false,
                 tenant: tenant)
             for budget in result.budgets { try budget.save(db) }
+            try self.appendBudgetTransitions(
+                db, before: budgets, after: result.budgets, policy: policy, actor: .apiKey, context: requestContext,
+                now: now)
             try db.cachedStatement(
                 sql: """
                     INSERT INTO event (event_id, tenant_id, idempotency_key, subject_json, action_json, unit, actual,

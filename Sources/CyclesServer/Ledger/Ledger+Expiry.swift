@@ -7,7 +7,11 @@ import GRDB
 extension Ledger {
     /// Expires every reservation of `namespace` whose deadline has passed; returns their ids. With `usingHorizon`
     /// (request paths) the query is skipped when `ExpiryHorizon` shows nothing can be due; the sweeper always looks.
-    func expireDue(_ db: Database, namespace: String, now: Int64, usingHorizon: Bool = true) throws -> [ReservationID] {
+    /// `context` is the request that triggered a lazy expiry (its id goes on the `reservation.expired` events); the
+    /// sweeper passes none and its events share one fresh trace id.
+    func expireDue(
+        _ db: Database, namespace: String, now: Int64, usingHorizon: Bool = true, context: EventContext? = nil
+    ) throws -> [ReservationID] {
         if usingHorizon, !expiryHorizon.mayHaveDue(namespace: namespace, now: now) { return [] }
         let rows = try Row.fetchAll(
             db.cachedStatement(
@@ -16,9 +20,10 @@ extension Ledger {
                     ORDER BY deadline_ms
                     """), arguments: [namespace, now])
         var expired: [ReservationID] = []
+        let context = rows.isEmpty ? nil : (context ?? EventContext.currentOrInternal())
         for row in rows {
             let record = try ReservationRecord(row: row)
-            try expire(db, record, now: now)
+            try expire(db, record, now: now, context: context)
             expired.append(record.reservationID)
         }
         let earliest = try Int64.fetchOne(
@@ -30,26 +35,46 @@ extension Ledger {
     }
 
     /// Moves one ACTIVE reservation to EXPIRED and returns its hold (`reserved −= est; remaining += est`).
-    /// EXPIRED rows carry no `finalized_at_ms`.
-    func expire(_ db: Database, _ record: ReservationRecord, now: Int64) throws {
+    /// EXPIRED rows carry no `finalized_at_ms`. Emits `reservation.expired` (actor `system`) and the budget
+    /// transitions the returned hold causes, in the same transaction.
+    func expire(_ db: Database, _ record: ReservationRecord, now: Int64, context: EventContext? = nil) throws {
         var record = record
-        try returnHold(db, record)
+        let hold = try returnHold(db, record)
         record.status = .expired
         try record.saveTransition(db, from: .active, atMs: now)
+        let context = context ?? EventContext.currentOrInternal()
+        try appendEvent(
+            db, .reservationExpired, tenantID: record.tenantID, scope: record.scopePath, actor: .system,
+            data: EventDataReservationExpired(
+                reservationID: record.reservationID.rawValue, scope: record.scopePath, unit: record.unit,
+                estimatedAmount: record.amount, createdAt: RFC3339.string(record.createdAtMs),
+                expiredAt: RFC3339.string(now), ttlMs: record.expiresAtMs - record.createdAtMs,
+                extensionsUsed: record.extensionCount),
+            context: context, now: now)
+        try appendBudgetTransitions(
+            db, before: hold.before, after: hold.after, actor: .system, context: context, now: now)
     }
 
-    /// Gives a reservation's hold back on every budgeted scope (`reserved −= est; remaining += est`), as release
-    /// and expiry both do; returns the updated budgets.
+    /// A hold given back: the budget rows before and after.
+    struct ReturnedHold {
+        var before: [BudgetRecord]
+        var after: [BudgetRecord]
+    }
+
+    /// Gives a reservation's hold back on every budgeted scope (`reserved −= est; remaining += est`), as release,
+    /// expiry and the tenant-close cascade do; returns the rows before and after.
     @discardableResult
-    func returnHold(_ db: Database, _ record: ReservationRecord) throws -> [BudgetRecord] {
-        var updated: [BudgetRecord] = []
-        for var budget in try budgets(db, tenant: record.tenantID, scopes: record.budgetedScopes, unit: record.unit) {
+    func returnHold(_ db: Database, _ record: ReservationRecord) throws -> ReturnedHold {
+        let before = try budgets(db, tenant: record.tenantID, scopes: record.budgetedScopes, unit: record.unit)
+        var after: [BudgetRecord] = []
+        after.reserveCapacity(before.count)
+        for var budget in before {
             budget.reserved -= record.amount
             budget.remaining += record.amount
             try budget.save(db)
-            updated.append(budget)
+            after.append(budget)
         }
-        return updated
+        return ReturnedHold(before: before, after: after)
     }
 
     /// Expires everything due in `namespace` by its clock; returns the expired ids.

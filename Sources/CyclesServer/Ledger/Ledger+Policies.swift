@@ -55,6 +55,7 @@ extension Ledger {
         try Self.validateWindow(from: from, until: until)
         let rulesJSON = try Self.encodeJSON(rules) ?? "{}"
         let policyID = "pol_" + ids.hex128()
+        let context = EventContext.currentOrInternal()
         let created = try await write { db -> PolicyRecord in
             guard let tenant = try Row.fetchOne(
                 db, sql: "SELECT namespace, status FROM tenant WHERE tenant_id = ?", arguments: [owner])
@@ -77,6 +78,10 @@ extension Ledger {
             try self.recordAudit(db, AuditRecord(
                 operation: "createPolicy", tenantID: owner, resourceType: "policy", resourceID: policyID, status: 201,
                 actor: actor, metadata: ["name": .string(request.name), "scope_pattern": .string(pattern)]))
+            try self.appendEvent(
+                db, .policyCreated, tenantID: owner, actor: Self.eventActor(actor),
+                data: EventDataPolicy(policyID: policyID, name: request.name, scopePattern: pattern), context: context,
+                now: now)
             return try PolicyRecord.fetch(db, id: policyID)!
         }
         try reloadPolicies()
@@ -134,6 +139,7 @@ extension Ledger {
         try Self.validate(request)
         let from = try request.effectiveFrom.map { text throws(LedgerError) in try Self.parseInstant(text, field: "effective_from") }
         let until = try request.effectiveUntil.map { text throws(LedgerError) in try Self.parseInstant(text, field: "effective_until") }
+        let context = EventContext.currentOrInternal()
         let updated = try await write { db -> PolicyRecord in
             guard var record = try PolicyRecord.fetch(db, id: policyID), owner == nil || owner == record.tenantID else {
                 throw LedgerError(.notFound, "Policy \(policyID) not found", httpStatus: 404, tenant: owner)
@@ -172,6 +178,12 @@ extension Ledger {
             try self.recordAudit(db, AuditRecord(
                 operation: "updatePolicy", tenantID: record.tenantID, resourceType: "policy", resourceID: policyID,
                 actor: actor, metadata: ["status": .string(record.status)]))
+            try self.appendEvent(
+                db, .policyUpdated, tenantID: record.tenantID, actor: Self.eventActor(actor),
+                data: EventDataPolicy(
+                    policyID: policyID, name: record.name, scopePattern: record.scopePatternText,
+                    changedFields: Self.policyChangedFields(request)),
+                context: context, now: now)
             return try PolicyRecord.fetch(db, id: policyID)!
         }
         try reloadPolicies()
@@ -282,5 +294,23 @@ extension Ledger {
                 .duplicateResource, "Tenant \(tenant) already has a policy named '\(name)' (\(taken))", httpStatus: 409,
                 tenant: tenant)
         }
+    }
+
+    /// The event stream's actor for the audit log's one (the two name the same caller).
+    static func eventActor(_ actor: AuditActor) -> ProtocolEvent.Actor {
+        actor.type == "admin_on_behalf_of" ? .admin : ProtocolEvent.Actor(type: actor.type, keyID: actor.keyID)
+    }
+
+    /// The members a policy PATCH named, by their wire names.
+    static func policyChangedFields(_ request: PolicyUpdateRequest) -> [String] {
+        let fields: [(String, Bool)] = [
+            ("name", request.name != nil), ("description", request.description != nil),
+            ("priority", request.priority != nil), ("status", request.status != nil), ("caps", request.caps != nil),
+            ("commit_overage_policy", request.commitOveragePolicy != nil),
+            ("reservation_ttl_override", request.reservationTTLOverride != nil),
+            ("rate_limits", request.rateLimits != nil), ("effective_from", request.effectiveFrom != nil),
+            ("effective_until", request.effectiveUntil != nil),
+        ]
+        return fields.filter(\.1).map(\.0)
     }
 }

@@ -40,6 +40,8 @@ extension Ledger {
         let newID = ids.reservationID()
         let encoded = try ReservationRecord.EncodedColumns(
             subject: request.subject, action: request.action, metadata: request.metadata)
+        // Read here, not in the transaction: batched transactions run on the writer's thread (see EventContext).
+        let requestContext = EventContext.current
 
         return try await write { db in
             let now = self.now(namespace: namespace)
@@ -49,13 +51,18 @@ extension Ledger {
                 return replayed
             }
             // Stale holds must not decide this request: expire whatever is past its deadline first.
-            _ = try self.expireDue(db, namespace: namespace, now: now)
+            _ = try self.expireDue(db, namespace: namespace, now: now, context: requestContext)
             let evaluation = self.reserveEvaluation(tenant: tenant, namespace: namespace, path: path, now: now)
             let response: ReservationCreateResponse
             var reservationID: String?
             var retainMs = Self.dayMs
             if dryRun {
                 response = try self.dryRunResponse(db, request: request, evaluation: evaluation)
+                if let reason = response.reasonCode {
+                    try self.appendDenial(
+                        db, reason: reason, tenant: tenant, path: path, estimate: request.estimate,
+                        subject: request.subject, action: request.action, context: requestContext, now: now)
+                }
             } else {
                 // Step `admission`.
                 try evaluation.tenant?.requireAcceptsNewWork()
@@ -89,6 +96,9 @@ extension Ledger {
                     try budget.save(db)
                     updated.append(budget)
                 }
+                // Usually nothing to emit: only a threshold crossed or a budget exhausted writes an event.
+                try self.appendBudgetTransitions(
+                    db, before: budgets, after: updated, actor: .apiKey, context: requestContext, now: now)
                 let record = ReservationRecord(
                     reservationID: newID, tenantID: tenant, namespace: namespace, status: .active,
                     idempotencyKey: key, subject: request.subject, action: request.action,
@@ -170,6 +180,7 @@ extension Ledger {
         let tenant = identity.tenantID
         let namespace = identity.namespace
         let path = ScopePath(subject: request.subject)
+        let requestContext = EventContext.current
         return try await write { db in
             let now = self.now(namespace: namespace)
             if let replayed: LedgerReply<DecisionResponse> = try self.replayIfStored(
@@ -177,12 +188,15 @@ extension Ledger {
             {
                 return replayed
             }
-            _ = try self.expireDue(db, namespace: namespace, now: now)
+            _ = try self.expireDue(db, namespace: namespace, now: now, context: requestContext)
             let evaluation = self.reserveEvaluation(tenant: tenant, namespace: namespace, path: path, now: now)
             let response: DecisionResponse
             switch try self.evaluate(db, evaluation, action: request.action, estimate: request.estimate) {
             case .deny(let reason):
                 response = DecisionResponse(decision: .deny, reasonCode: reason, affectedScopes: path.affectedScopes)
+                try self.appendDenial(
+                    db, reason: reason, tenant: tenant, path: path, estimate: request.estimate,
+                    subject: request.subject, action: request.action, context: requestContext, now: now)
             case .allow(_, let caps):
                 response = DecisionResponse(
                     decision: caps == nil ? .allow : .allowWithCaps, caps: caps, affectedScopes: path.affectedScopes)
@@ -191,5 +205,26 @@ extension Ledger {
                 db, response, tenant: tenant, endpoint: "decide", key: key, hash: hash, reservationID: nil, now: now,
                 retainMs: Self.dayMs)
         }
+    }
+
+    /// `reservation.denied` for a DENY decision (dry run or decide), fresh evaluations only: a replay returns before
+    /// this. Live reserves answer budget denials with 409 errors and emit nothing, as the reference server does:
+    /// the type is defined as "reserve returned DENY decision".
+    func appendDenial(
+        _ db: Database, reason: DecisionReasonCode, tenant: String, path: ScopePath, estimate: Amount, subject: Subject,
+        action: Action, context: EventContext?, now: Int64
+    ) throws {
+        try appendEvent(
+            db, .reservationDenied, tenantID: tenant, scope: path.description, actor: .apiKey,
+            data: EventDataReservationDenied(
+                scope: path.description, unit: estimate.unit, reasonCode: reason.rawValue,
+                requestedAmount: estimate.amount, action: try Self.jsonObject(action),
+                subject: try Self.jsonObject(subject)),
+            context: context ?? EventContext.currentOrInternal(), now: now)
+    }
+
+    /// A wire value as a JSON object (for event payloads that embed request objects).
+    static func jsonObject(_ value: some Encodable) throws -> [String: JSONValue] {
+        try CyclesJSON.decode([String: JSONValue].self, from: CyclesJSON.encode(value))
     }
 }

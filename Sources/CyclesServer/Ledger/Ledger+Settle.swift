@@ -35,9 +35,11 @@ extension Ledger {
 
     /// 410 past `deadline`; when the commit/release deadline (expiry + grace) has passed, the row is expired first
     /// so the ledger never depends on sweeper timing (the expiry is kept: `write` commits before rethrowing).
-    func requireBeforeDeadline(_ db: Database, _ record: ReservationRecord, deadline: Int64, now: Int64) throws {
+    func requireBeforeDeadline(
+        _ db: Database, _ record: ReservationRecord, deadline: Int64, now: Int64, context: EventContext? = nil
+    ) throws {
         guard now > deadline else { return }
-        if now > record.deadlineMs { try expire(db, record, now: now) }
+        if now > record.deadlineMs { try expire(db, record, now: now, context: context) }
         throw LedgerError(
             .reservationExpired, "Reservation \(record.reservationID.rawValue) has expired", tenant: record.tenantID)
     }
@@ -53,6 +55,7 @@ extension Ledger {
         let hash = try Self.requestHash(request)
         let key = request.idempotencyKey.rawValue
         let endpoint = "commit:\(id.rawValue)"
+        let requestContext = EventContext.current
         return try await write { db in
             var record = try self.ownedReservation(db, id: id, principal: .tenant(identity))
             let now = self.now(namespace: record.namespace)
@@ -69,7 +72,7 @@ extension Ledger {
                     "actual.unit \(request.actual.unit.rawValue) does not match the reservation unit \(record.unit.rawValue)",
                     tenant: record.tenantID)
             }
-            try self.requireBeforeDeadline(db, record, deadline: record.deadlineMs, now: now)
+            try self.requireBeforeDeadline(db, record, deadline: record.deadlineMs, now: now, context: requestContext)
             // Policies at commit: the overage policy was resolved and frozen at reserve; the commit rate limit of
             // the policy governing the scope now applies here.
             try self.requireCommitRate(record, now: now)
@@ -79,6 +82,9 @@ extension Ledger {
                 budgets, held: record.amount, actual: request.actual.amount, policy: record.overagePolicy,
                 rejectAnyOverage: true, tenant: record.tenantID)
             for budget in result.budgets { try budget.save(db) }
+            try self.appendCommitEvents(
+                db, record: record, actual: request.actual.amount, before: budgets, after: result.budgets,
+                context: requestContext, now: now)
             record.status = .committed
             record.committedAmount = result.charged
             record.finalizedAtMs = now
@@ -107,6 +113,7 @@ extension Ledger {
         let hash = try Self.requestHash(request)
         let key = request.idempotencyKey.rawValue
         let endpoint = "release:\(id.rawValue)"
+        let requestContext = EventContext.current
         return try await write { db in
             var record = try self.ownedReservation(db, id: id, principal: principal)
             let now = self.now(namespace: record.namespace)
@@ -117,8 +124,11 @@ extension Ledger {
             }
             try self.tenantRecord(record.tenantID)?.requireOpen()
             try self.requireSettleable(record)
-            try self.requireBeforeDeadline(db, record, deadline: record.deadlineMs, now: now)
-            let updated = try self.returnHold(db, record)
+            try self.requireBeforeDeadline(db, record, deadline: record.deadlineMs, now: now, context: requestContext)
+            let hold = try self.returnHold(db, record)
+            try self.appendBudgetTransitions(
+                db, before: hold.before, after: hold.after, actor: principal == .admin ? .admin : .apiKey,
+                context: requestContext, now: now)
             record.status = .released
             record.finalizedAtMs = now
             try record.saveTransition(db, from: .active, atMs: now)
@@ -130,7 +140,7 @@ extension Ledger {
                     metadata: request.reason.map { ["reason": .string($0)] } ?? [:]))
             }
             let response = ReleaseResponse(
-                released: Amount(unit: record.unit, amount: record.amount), balances: updated.map(\.balance))
+                released: Amount(unit: record.unit, amount: record.amount), balances: hold.after.map(\.balance))
             return try self.recordReply(
                 db, response, tenant: record.tenantID, endpoint: endpoint, key: key, hash: hash,
                 reservationID: id.rawValue, now: now)
@@ -150,6 +160,7 @@ extension Ledger {
         let hash = try Self.requestHash(request)
         let key = request.idempotencyKey.rawValue
         let endpoint = "extend:\(id.rawValue)"
+        let requestContext = EventContext.current
         return try await write { db in
             let record = try self.ownedReservation(db, id: id, principal: .tenant(identity))
             let now = self.now(namespace: record.namespace)
@@ -160,7 +171,7 @@ extension Ledger {
             }
             try self.tenantRecord(record.tenantID)?.requireOpen()
             try self.requireSettleable(record)
-            try self.requireBeforeDeadline(db, record, deadline: record.expiresAtMs, now: now)
+            try self.requireBeforeDeadline(db, record, deadline: record.expiresAtMs, now: now, context: requestContext)
             guard record.extensionCount < record.maxExtensions else {
                 throw LedgerError(
                     .maxExtensionsExceeded, "Maximum reservation extensions (\(record.maxExtensions)) reached",
@@ -182,5 +193,32 @@ extension Ledger {
                 db, response, tenant: record.tenantID, endpoint: endpoint, key: key, hash: hash,
                 reservationID: id.rawValue, now: now)
         }
+    }
+
+    /// The events of a commit, in its transaction: `reservation.commit_overage` when the actual exceeds the estimate
+    /// (the requested actual, as the reference server reports it, not the capped charge), then the budget
+    /// transitions of the charge (debt incurred, over limit entered, exhausted, thresholds).
+    func appendCommitEvents(
+        _ db: Database, record: ReservationRecord, actual: Int64, before: [BudgetRecord], after: [BudgetRecord],
+        context: EventContext?, now: Int64
+    ) throws {
+        if actual > record.amount {
+            // Debt created, summed over the budgeted scopes (saturating), as the reference server records it.
+            var debt: Int64 = 0
+            for (old, new) in zip(before, after) where new.debt > old.debt {
+                let (sum, overflow) = debt.addingReportingOverflow(new.debt - old.debt)
+                debt = overflow ? .max : sum
+            }
+            try appendEvent(
+                db, .reservationCommitOverage, tenantID: record.tenantID, scope: record.scopePath, actor: .apiKey,
+                data: EventDataCommitOverage(
+                    reservationID: record.reservationID.rawValue, scope: record.scopePath, unit: record.unit,
+                    estimatedAmount: record.amount, actualAmount: actual, overage: actual - record.amount,
+                    overagePolicy: record.overagePolicy, debtIncurred: debt),
+                context: context ?? EventContext.currentOrInternal(), now: now)
+        }
+        try appendBudgetTransitions(
+            db, before: before, after: after, reservationID: record.reservationID.rawValue,
+            policy: record.overagePolicy, actor: .apiKey, context: context, now: now)
     }
 }

@@ -53,6 +53,7 @@ extension Ledger {
     /// same id with another name is 409 `DUPLICATE_RESOURCE` (the spec's "conflicts with different tenant").
     public func createTenant(_ request: TenantCreateRequest) async throws -> TenantCreation {
         try Self.validate(request)
+        let context = EventContext.currentOrInternal()
         let creation = try await write { db -> TenantCreation in
             if let existing = try Self.fetchTenant(db, request.tenantID) {
                 guard existing.name == request.name else {
@@ -67,11 +68,15 @@ extension Ledger {
                     resourceID: request.tenantID, status: 200, metadata: ["name": .string(request.name)]))
                 return .existing(existing)
             }
-            try self.insertTenant(
-                db, request, namespace: Self.defaultNamespace, status: "ACTIVE", now: self.now(namespace: Self.defaultNamespace))
+            let now = self.now(namespace: Self.defaultNamespace)
+            try self.insertTenant(db, request, namespace: Self.defaultNamespace, status: "ACTIVE", now: now)
             try self.recordAudit(db, AuditRecord(
                 operation: "createTenant", tenantID: request.tenantID, resourceType: "tenant",
                 resourceID: request.tenantID, status: 201, metadata: ["name": .string(request.name)]))
+            try self.appendEvent(
+                db, .tenantCreated, tenantID: request.tenantID, actor: .admin,
+                data: EventDataTenantLifecycle(tenantID: request.tenantID, newStatus: "ACTIVE", changedFields: []),
+                context: context, now: now)
             return .created(try Self.fetchTenant(db, request.tenantID)!)
         }
         try reloadTenants()
@@ -180,6 +185,7 @@ extension Ledger {
     /// budgets are CLOSED and ACTIVE keys REVOKED, so no request ever sees a half-closed tenant.
     public func updateTenant(_ tenantID: String, _ request: TenantUpdateRequest) async throws -> Tenant {
         try Self.validate(request)
+        let context = EventContext.currentOrInternal()
         let updated = try await write { db -> Tenant in
             guard let current = try Self.fetchTenant(db, tenantID) else {
                 throw LedgerError(.tenantNotFound, "Tenant \(tenantID) not found", httpStatus: 404)
@@ -213,9 +219,10 @@ extension Ledger {
                 if status == "SUSPENDED" { set("suspended_at_ms", now) }
                 if status == "CLOSED" {
                     set("closed_at_ms", now)
-                    try self.closeOwnedObjects(db, tenantID: tenantID, now: now)
+                    try self.closeOwnedObjects(db, tenantID: tenantID, now: now, context: context)
                 }
             }
+            try self.appendTenantUpdateEvent(db, current: current, request: request, context: context, now: now)
             set("updated_at_ms", now)
             arguments.append(tenantID)
             try db.execute(
@@ -251,7 +258,12 @@ extension Ledger {
     /// identity holds throughout (a release moves `reserved` back to `remaining`). One audit entry per mutated object,
     /// with the spec's reserved `…_via_tenant_cascade` kinds, sharing the request id of the `updateTenant` entry the
     /// caller writes.
-    func closeOwnedObjects(_ db: Database, tenantID: String, now: Int64) throws {
+    ///
+    /// Each mutated object also gets the spec's cascade Event (`EventDataTenantCascade`, `cascade_reason`
+    /// `tenant_closed`), all under the closing request's correlation id: one `reservation.released_via_tenant_cascade`
+    /// per budget that held reservations (the drained amount), one `budget.closed_via_tenant_cascade` per budget, one
+    /// `api_key.revoked_via_tenant_cascade` per key, one `webhook.disabled_via_tenant_cascade` per subscription.
+    func closeOwnedObjects(_ db: Database, tenantID: String, now: Int64, context: EventContext) throws {
         func audit(_ operation: String, _ resourceType: String, _ resourceID: String, _ metadata: [String: JSONValue] = [:])
             throws
         {
@@ -261,6 +273,13 @@ extension Ledger {
                 operation: operation, tenantID: tenantID, resourceType: resourceType, resourceID: resourceID,
                 metadata: details))
         }
+        func cascadeEvent(_ type: EventType, scope: String? = nil, _ data: EventDataTenantCascade) throws {
+            try appendEvent(db, type, tenantID: tenantID, scope: scope, actor: .admin, data: data, context: context, now: now)
+        }
+        // The budgets as they stood before the cascade touched them: status and outstanding holds.
+        let budgetsBefore = try Row.fetchAll(
+            db, sql: "SELECT scope_path, unit, reserved, status FROM budget WHERE tenant_id = ? ORDER BY scope_path, unit",
+            arguments: [tenantID])
         let open = try Row.fetchAll(
             db, sql: "SELECT * FROM reservation WHERE tenant_id = ? AND status = 'ACTIVE'", arguments: [tenantID]
         ).map(ReservationRecord.init(row:))
@@ -271,28 +290,92 @@ extension Ledger {
             try record.saveTransition(db, from: .active, atMs: now)
             try audit("reservation.released_via_tenant_cascade", "reservation", record.reservationID.rawValue)
         }
-        for row in try Row.fetchAll(
-            db, sql: "SELECT scope_path, unit FROM budget WHERE tenant_id = ? AND status != 'CLOSED'",
-            arguments: [tenantID])
-        {
-            // Budgets are named by their ledger id in every audit entry (as the budget operations name them).
+        for row in budgetsBefore {
             let scope: String = row["scope_path"]
             let unit = BudgetUnit(rawValue: row["unit"])
+            let reserved: Int64 = row["reserved"]
+            let status: String = row["status"]
+            let ledgerID = Self.ledgerID(tenantID: tenantID, scope: scope, unit: unit)
+            if reserved > 0 {
+                try cascadeEvent(
+                    .reservationReleasedViaTenantCascade, scope: scope,
+                    EventDataTenantCascade(
+                        ledgerID: ledgerID, scope: scope, unit: unit, priorStatus: status, releasedAmount: reserved,
+                        cascadeReason: "tenant_closed"))
+            }
+            guard status != "CLOSED" else { continue }
+            // Budgets are named by their ledger id in every audit entry (as the budget operations name them).
             try audit(
-                "budget.closed_via_tenant_cascade", "budget", Self.ledgerID(tenantID: tenantID, scope: scope, unit: unit),
+                "budget.closed_via_tenant_cascade", "budget", ledgerID,
                 ["scope": .string(scope), "unit": .string(unit.rawValue)])
+            try cascadeEvent(
+                .budgetClosedViaTenantCascade, scope: scope,
+                EventDataTenantCascade(
+                    ledgerID: ledgerID, scope: scope, unit: unit, priorStatus: status, newStatus: "CLOSED",
+                    cascadeReason: "tenant_closed"))
         }
         try db.execute(sql: "UPDATE budget SET status = 'CLOSED' WHERE tenant_id = ?", arguments: [tenantID])
-        for keyID in try String.fetchAll(
-            db, sql: "SELECT key_id FROM api_key WHERE tenant_id = ? AND status = 'ACTIVE'", arguments: [tenantID])
+        try disableWebhooksOfClosingTenant(
+            db, tenantID: tenantID, now: now, context: context,
+            audit: { try audit("webhook.disabled_via_tenant_cascade", "webhook", $0) })
+        for key in try Row.fetchAll(
+            db, sql: "SELECT key_id, name FROM api_key WHERE tenant_id = ? AND status = 'ACTIVE'", arguments: [tenantID])
         {
+            let keyID: String = key["key_id"]
             try audit("api_key.revoked_via_tenant_cascade", "api_key", keyID)
+            try cascadeEvent(
+                .apiKeyRevokedViaTenantCascade,
+                EventDataTenantCascade(
+                    keyID: keyID, name: key["name"], priorStatus: "ACTIVE", newStatus: "REVOKED",
+                    cascadeReason: "tenant_closed"))
         }
         try db.execute(
             sql: """
                 UPDATE api_key SET status = 'REVOKED', revoked_at_ms = ?, revoked_reason = 'tenant closed'
                 WHERE tenant_id = ? AND status = 'ACTIVE'
                 """, arguments: [now, tenantID])
+    }
+
+    /// The one event a tenant PATCH emits (none for a no-op): a status change is `tenant.suspended`,
+    /// `tenant.reactivated` or `tenant.closed`; otherwise a change of a default (overage policy, TTLs, extensions) is
+    /// `tenant.settings_changed` and a change of name or metadata only is `tenant.updated`. `changed_fields` lists
+    /// every other field whose value changed. (The spec lists both types without saying which wins when one PATCH
+    /// changes both kinds; the settings one is the more specific.)
+    func appendTenantUpdateEvent(
+        _ db: Database, current: Tenant, request: TenantUpdateRequest, context: EventContext, now: Int64
+    ) throws {
+        var changed: [String] = []
+        if let name = request.name, name != current.name { changed.append("name") }
+        if let metadata = request.metadata, metadata != (current.metadata ?? [:]) { changed.append("metadata") }
+        var settings: [String] = []
+        if let policy = request.defaultCommitOveragePolicy, policy != current.defaultCommitOveragePolicy {
+            settings.append("default_commit_overage_policy")
+        }
+        if let ttl = request.defaultReservationTTLMs, ttl != current.defaultReservationTTLMs {
+            settings.append("default_reservation_ttl_ms")
+        }
+        if let ttl = request.maxReservationTTLMs, ttl != current.maxReservationTTLMs {
+            settings.append("max_reservation_ttl_ms")
+        }
+        if let extensions = request.maxReservationExtensions, extensions != current.maxReservationExtensions {
+            settings.append("max_reservation_extensions")
+        }
+        let newStatus = request.status ?? current.status
+        let type: EventType
+        switch newStatus {
+        case current.status where !settings.isEmpty: type = .tenantSettingsChanged
+        case current.status where !changed.isEmpty: type = .tenantUpdated
+        case current.status: return
+        case "SUSPENDED": type = .tenantSuspended
+        case "CLOSED": type = .tenantClosed
+        default: type = .tenantReactivated
+        }
+        try appendEvent(
+            db, type, tenantID: current.tenantID, actor: .admin,
+            data: EventDataTenantLifecycle(
+                tenantID: current.tenantID, previousStatus: current.status, newStatus: newStatus,
+                changedFields: changed + settings),
+            context: context, now: now)
     }
 
     // MARK: - Validation

@@ -37,6 +37,11 @@ public final class Ledger: Sendable {
     let rateLimiter = RateLimiter()
     /// SHA-256 of every accepted admin key.
     let adminKeyHashes = Mutex<Set<String>>([])
+    /// The webhook security config in force until an operator stores one (`PUT /v1/admin/config/webhook-security`):
+    /// the spec's defaults, or under `--mock` the development config that allows loopback HTTP.
+    let webhookSecurityFallback = Mutex<WebhookSecurityConfig>(.defaults)
+    /// Tells the webhook dispatcher when the outbox may hold due deliveries.
+    let outboxWatch = OutboxWatch()
     /// A temporary database file to delete on `close()` (used for `:memory:`).
     let temporaryPath: String?
 

@@ -366,6 +366,100 @@ enum LedgerSchema {
                     CREATE INDEX audit_log_tenant_time ON audit_log(tenant_id, at_ms);
                     """)
         }
+        // v8: the protocol event stream (the spec's `Event`; not the `event` table, which holds `POST /v1/events`
+        // charges). One row per event, appended inside the transaction of the change that caused it. `seq` orders
+        // events appended in the same millisecond and breaks ties in keyset pages; `body` is the event's wire JSON,
+        // answered as stored; the other columns repeat the fields the listing filters and sorts on. No foreign key to
+        // `tenant`: system events carry `__system__`, and events outlive nothing they describe.
+        migrator.registerMigration("v8-event-log") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE event_log (
+                        seq INTEGER PRIMARY KEY,
+                        event_id TEXT NOT NULL UNIQUE,
+                        event_type TEXT NOT NULL,
+                        category TEXT NOT NULL,
+                        tenant_id TEXT NOT NULL,
+                        scope TEXT,
+                        timestamp_ms INTEGER NOT NULL,
+                        correlation_id TEXT,
+                        request_id TEXT,
+                        trace_id TEXT,
+                        trace_flags TEXT,
+                        traceparent_inbound_valid INTEGER NOT NULL DEFAULT 0,
+                        body TEXT NOT NULL
+                    );
+                    CREATE INDEX event_log_tenant_time ON event_log(tenant_id, timestamp_ms);
+                    CREATE INDEX event_log_time ON event_log(timestamp_ms);
+                    CREATE INDEX event_log_correlation ON event_log(correlation_id);
+                    """)
+        }
+        // v8: webhook subscriptions and the server's webhook security config (one row, absent until first PUT).
+        // `signing_secret` is kept as given, not hashed: every delivery signs its body with HMAC-SHA256 keyed by the
+        // secret itself, so a digest could not sign. It is never answered after create and never logged.
+        migrator.registerMigration("v8-webhook-subscriptions") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE webhook_subscription (
+                        subscription_id TEXT PRIMARY KEY NOT NULL,
+                        tenant_id TEXT NOT NULL,
+                        name TEXT,
+                        description TEXT,
+                        url TEXT NOT NULL,
+                        event_types TEXT NOT NULL,
+                        event_categories TEXT,
+                        scope_filter TEXT,
+                        thresholds_json TEXT,
+                        signing_secret TEXT NOT NULL,
+                        headers_json TEXT,
+                        status TEXT NOT NULL,
+                        retry_policy_json TEXT,
+                        disable_after_failures INTEGER NOT NULL,
+                        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+                        created_at_ms INTEGER NOT NULL,
+                        updated_at_ms INTEGER,
+                        last_triggered_at_ms INTEGER,
+                        last_success_at_ms INTEGER,
+                        last_failure_at_ms INTEGER,
+                        metadata_json TEXT
+                    );
+                    CREATE INDEX webhook_subscription_tenant ON webhook_subscription(tenant_id);
+                    CREATE TABLE webhook_security_config (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        body TEXT NOT NULL
+                    );
+                    """)
+        }
+        // v8: the delivery outbox. A row per (event, subscription) is inserted in the transaction that appends the
+        // event, so a committed event is delivered at least once, across crashes and restarts: the dispatcher works
+        // from these rows (PENDING and RETRYING with `next_attempt_ms` due), and each row is also the
+        // `WebhookDelivery` record answered by the delivery listings.
+        migrator.registerMigration("v8-webhook-deliveries") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE webhook_delivery (
+                        id INTEGER PRIMARY KEY,
+                        delivery_id TEXT NOT NULL UNIQUE,
+                        subscription_id TEXT NOT NULL,
+                        event_id TEXT NOT NULL,
+                        event_type TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        created_at_ms INTEGER NOT NULL,
+                        attempted_at_ms INTEGER,
+                        completed_at_ms INTEGER,
+                        next_attempt_ms INTEGER,
+                        response_status INTEGER,
+                        response_time_ms INTEGER,
+                        error_message TEXT,
+                        trace_id TEXT,
+                        trace_flags TEXT,
+                        traceparent_inbound_valid INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE INDEX webhook_delivery_due ON webhook_delivery(status, next_attempt_ms);
+                    CREATE INDEX webhook_delivery_subscription ON webhook_delivery(subscription_id, id);
+                    """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,114 @@
+import AsyncHTTPClient
+import CyclesProtocol
+import Crypto
+import Logging
+import NIOCore
+import NIOHTTP1
+
+import Foundation
+
+/// Sends the outbox: every due delivery is POSTed to its subscription's URL with the spec's headers, and the attempt
+/// is recorded (success, a retry on the subscription's `WebhookRetryPolicy`, or final failure). Deliveries live in
+/// the ledger, so what is not yet delivered when the process stops is sent after the next start.
+///
+/// The body is the event's stored JSON, byte for byte; `X-Cycles-Signature` is `sha256=` and the lowercase hex
+/// HMAC-SHA256 of exactly those bytes keyed by the subscription's signing secret. Before each POST the host's
+/// addresses are checked against the security config's blocked ranges (resolving DNS names then, not at create,
+/// so a name re-pointed at a private address is still refused).
+final class WebhookDispatcher: Sendable {
+    let ledger: Ledger
+    let logger: Logger
+    /// Deliveries sent concurrently per pass.
+    let batchSize = 16
+    /// Per-attempt timeout.
+    let timeout: TimeAmount = .seconds(10)
+
+    init(ledger: Ledger, logger: Logger) {
+        self.ledger = ledger
+        self.logger = logger
+    }
+
+    /// Sends everything due now; returns how many attempts were made.
+    @discardableResult
+    func runOnce() async throws -> Int {
+        let due = try await ledger.dueDeliveries(limit: batchSize)
+        guard !due.isEmpty else { return 0 }
+        let policy = WebhookURLPolicy(config: try await ledger.webhookSecurityConfig())
+        await withTaskGroup(of: Void.self) { group in
+            for delivery in due {
+                group.addTask {
+                    let outcome = await self.attempt(delivery, policy: policy)
+                    do {
+                        try await self.ledger.recordDeliveryAttempt(delivery, outcome)
+                    } catch {
+                        self.logger.warning("webhook delivery \(delivery.deliveryID): recording failed: \(error)")
+                    }
+                }
+            }
+        }
+        return due.count
+    }
+
+    /// Sends a `/test` probe once (no retry, nothing recorded) and answers what the endpoint did.
+    func test(_ probe: Ledger.DueDelivery) async throws -> WebhookTestResponse {
+        let policy = WebhookURLPolicy(config: try await ledger.webhookSecurityConfig())
+        let outcome = await attempt(probe, policy: policy)
+        return WebhookTestResponse(
+            success: outcome.succeeded, responseStatus: outcome.responseStatus, responseTimeMs: outcome.responseTimeMs,
+            errorMessage: outcome.error, eventID: probe.eventID)
+    }
+
+    /// The headers of one delivery.
+    static func headers(for delivery: Ledger.DueDelivery, body: [UInt8]) -> [(String, String)] {
+        var headers = delivery.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        headers += [
+            ("Content-Type", "application/json"),
+            ("User-Agent", "cycles-server-webhooks"),
+            ("X-Cycles-Event-Id", delivery.eventID),
+            ("X-Cycles-Event-Type", delivery.eventType),
+            ("X-Cycles-Delivery-Id", delivery.deliveryID),
+            ("X-Cycles-Trace-Id", delivery.traceID),
+            ("traceparent", "00-\(delivery.traceID)-\(RandomIdentifier.hex(byteCount: 8))-\(delivery.traceFlags)"),
+            ("X-Cycles-Signature", signature(body: body, secret: delivery.secret)),
+        ]
+        return headers
+    }
+
+    /// `sha256=<hex HMAC-SHA256(body, secret)>`.
+    static func signature(body: [UInt8], secret: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))
+        return "sha256=" + RandomIdentifier.hexString(Array(mac))
+    }
+
+    func attempt(_ delivery: Ledger.DueDelivery, policy: WebhookURLPolicy) async -> Ledger.DeliveryOutcome {
+        let started = ContinuousClock.now
+        func elapsedMs() -> Int64 {
+            let elapsed = ContinuousClock.now - started
+            return elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        }
+        do {
+            try policy.validate(delivery.url)
+            try policy.validateResolvedAddresses(of: delivery.url)
+        } catch let error as LedgerError {
+            return Ledger.DeliveryOutcome(responseStatus: nil, responseTimeMs: 0, error: error.message)
+        } catch {
+            return Ledger.DeliveryOutcome(responseStatus: nil, responseTimeMs: 0, error: "\(error)")
+        }
+        let body = Array(delivery.body.utf8)
+        var request = HTTPClientRequest(url: delivery.url)
+        request.method = .POST
+        for (name, value) in Self.headers(for: delivery, body: body) { request.headers.replaceOrAdd(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        do {
+            let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+            // The answer's body is not needed; read a little so the connection can be reused.
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+            let status = Int(response.status.code)
+            return Ledger.DeliveryOutcome(
+                responseStatus: status, responseTimeMs: elapsedMs(),
+                error: (200..<300).contains(status) ? nil : "HTTP \(status)")
+        } catch {
+            return Ledger.DeliveryOutcome(responseStatus: nil, responseTimeMs: elapsedMs(), error: "\(error)")
+        }
+    }
+}

@@ -394,6 +394,15 @@ struct AdminAuditTests {
         try await HTTPTestClient.withServer(seed) { client, _ in
             _ = try await Self.send(client, .POST, "/v1/admin/tenants", body: #"{"tenant_id":"quiet","name":"Q"}"#)
             _ = try await Self.send(client, .PATCH, "/v1/admin/tenants/quiet", body: #"{"status":"SUSPENDED"}"#)
+            // One dry-run denial (far over the budget) and one subscription, for the event and webhook figures.
+            let denied = try await client.send(
+                .POST, "/v1/reservations",
+                body: #"{"idempotency_key":"overview-deny","subject":{"tenant":"acme"},"action":{"kind":"llm","name":"x"},"estimate":{"unit":"USD_MICROCENTS","amount":900000000000},"dry_run":true}"#)
+            #expect(denied.json["decision"] == "DENY", "\(denied.text)")
+            let hook = try await Self.send(
+                client, .POST, "/v1/admin/webhooks?tenant_id=acme",
+                body: #"{"url":"https://hooks.example.com/cycles","event_types":["budget.exhausted"]}"#)
+            #expect(hook.status == 201, "\(hook.text)")
             let reply = try await Self.send(client, .GET, "/v1/admin/overview")
             #expect(reply.status == 200)
             #expect(reply.header("Content-Type") == "application/json")
@@ -409,6 +418,13 @@ struct AdminAuditTests {
             #expect(overview.debtScopes == [.init(scope: "tenant:other/agent:spender", unit: .tokens, debt: 300, overdraftLimit: 500)])
             #expect(overview.asOf == "2027-01-15T08:00:00.000Z")
             #expect(overview.eventWindowSeconds == 3600)
+            #expect(overview.webhookCounts == .init(total: 1, active: 1, disabled: 0, withFailures: 0))
+            #expect(overview.failingWebhooks.isEmpty)
+            #expect(overview.recentDenials.count == 1)
+            #expect(overview.recentDenials.first?["event_type"] == "reservation.denied")
+            #expect((overview.eventCounts.byCategory["reservation"] ?? 0) >= 1)
+            #expect(overview.eventCounts.totalRecent == overview.eventCounts.byCategory.values.reduce(0, +))
+            #expect(overview.recentExpiries.isEmpty)
             // Every required member is on the wire, even the empty ones.
             for member in ["webhook_counts", "failing_webhooks", "event_counts", "recent_denials", "recent_expiries"] {
                 #expect(reply.json[member] != nil, "\(member)")

@@ -1,6 +1,8 @@
 public import CyclesProtocol
 import GRDB
 
+import Foundation
+
 /// The admin dashboard's one-request snapshot (`GET /v1/admin/overview`), computed from the ledger's tables.
 extension Ledger {
     /// The window of the overview's event figures, as the spec's design notes fix it (one hour).
@@ -9,9 +11,9 @@ extension Ledger {
     /// `GET /v1/admin/overview`: tenant and budget counts across every namespace, and the ten worst over-limit and
     /// indebted budgets (most debt first).
     ///
-    /// Webhook and event figures count what this server holds of them: it has no webhook subscriptions and no
-    /// governance event stream yet (the runtime plane's `/v1/events` records are usage, not the spec's `Event`), so
-    /// those counts are zero and the lists empty until those tables exist; they are read here, not invented.
+    /// Webhook figures count the subscriptions (failing: at least one consecutive failure, worst first); event
+    /// figures read the event log over the last `event_window_seconds` of the default namespace's clock: counts by
+    /// category and the ten most recent `reservation.denied` and `reservation.expired` events, as stored.
     public func adminOverview() async throws -> AdminOverviewResponse {
         let asOf = now(namespace: Self.defaultNamespace)
         return try await pool.read { db in
@@ -61,12 +63,51 @@ extension Ledger {
                     scope: row["scope_path"], unit: BudgetUnit(rawValue: row["unit"]), debt: row["debt"],
                     overdraftLimit: row["overdraft_limit"])
             }
+            let hooks = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) AS total, coalesce(sum(status = 'ACTIVE'), 0) AS active,
+                      coalesce(sum(status = 'DISABLED'), 0) AS disabled,
+                      coalesce(sum(consecutive_failures > 0), 0) AS failing
+                    FROM webhook_subscription
+                    """)!
+            let failing = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT subscription_id, url, consecutive_failures, last_failure_at_ms FROM webhook_subscription
+                    WHERE consecutive_failures > 0 ORDER BY consecutive_failures DESC, subscription_id LIMIT 10
+                    """
+            ).map { row in
+                AdminOverviewResponse.FailingWebhook(
+                    subscriptionID: row["subscription_id"], url: row["url"], consecutiveFailures: row["consecutive_failures"],
+                    lastFailureAt: (row["last_failure_at_ms"] as Int64?).map(RFC3339.string))
+            }
+            let since = asOf - Int64(Self.overviewEventWindowSeconds) * 1000
+            var byCategory: [String: Int] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT category, count(*) AS n FROM event_log WHERE timestamp_ms >= ? GROUP BY category",
+                arguments: [since])
+            {
+                byCategory[row["category"]] = row["n"]
+            }
+            func recent(_ type: EventType) throws -> [JSONValue] {
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT body FROM event_log WHERE event_type = ? AND timestamp_ms >= ?
+                        ORDER BY timestamp_ms DESC, seq DESC LIMIT 10
+                        """, arguments: [type.rawValue, since]
+                ).compactMap { try? CyclesJSON.decode(JSONValue.self, from: Data($0.utf8)) }
+            }
             return AdminOverviewResponse(
                 asOf: RFC3339.string(asOf), eventWindowSeconds: Self.overviewEventWindowSeconds,
                 tenantCounts: tenantCounts, budgetCounts: budgetCounts, overLimitScopes: overLimit,
-                debtScopes: indebted, webhookCounts: .init(total: 0, active: 0, disabled: 0, withFailures: 0),
-                failingWebhooks: [], eventCounts: .init(totalRecent: 0, byCategory: [:]), recentDenials: [],
-                recentExpiries: [])
+                debtScopes: indebted,
+                webhookCounts: .init(
+                    total: hooks["total"], active: hooks["active"], disabled: hooks["disabled"], withFailures: hooks["failing"]),
+                failingWebhooks: failing,
+                eventCounts: .init(totalRecent: byCategory.values.reduce(0, +), byCategory: byCategory),
+                recentDenials: try recent(.reservationDenied), recentExpiries: try recent(.reservationExpired))
         }
     }
 }

@@ -7,7 +7,8 @@ import Foundation
 ///
 /// Each route requires the key permission `protocol.md` §16.22 maps to it (the runtime spec maps none): reserve and
 /// decide `reservations:create`, commit and createEvent `reservations:commit`, release `reservations:release`, extend
-/// `reservations:extend`, list and get `reservations:list`, balances `balances:read`.
+/// `reservations:extend`, list and get `reservations:list`, balances `balances:read`. A key's `scope_filter` travels
+/// in the `TenantIdentity` authentication returns and is enforced by the ledger (403 naming the scope; lists narrowed).
 public enum RuntimeRoutes {
     /// Adds every runtime route backed by `exchange.ledger`.
     public static func register(on router: Router<BasicRequestContext>, exchange: HTTPExchange) {

@@ -13,7 +13,16 @@ extension Ledger {
             throw LedgerError(
                 .forbidden, "API key lacks permission '\(permission.rawValue)'", tenant: entry.tenantID)
         }
-        return TenantIdentity(tenantID: entry.tenantID, namespace: entry.namespace)
+        return TenantIdentity(tenantID: entry.tenantID, namespace: entry.namespace, scopeFilter: entry.scopeFilter)
+    }
+
+    /// 403 FORBIDDEN naming the scope when `identity`'s key has a `scope_filter` that does not cover `scope` (the
+    /// runtime plane's enforcement; the spec: a key's effective access is the intersection of its permissions and
+    /// its scope_filter). Free for a key without a filter.
+    static func requireScopeFilter(_ identity: TenantIdentity, covers scope: ScopePath) throws(LedgerError) {
+        guard let filter = identity.scopeFilter, !scopeFilter(filter, permits: scope) else { return }
+        throw LedgerError(
+            .forbidden, "API key scope_filter does not permit scope \(scope)", tenant: identity.tenantID)
     }
 
     /// `GET /v1/auth/introspect` for a tenant key: its permissions, the capabilities derived from them, its tenant

@@ -111,16 +111,22 @@ extension Ledger {
             throw LedgerError(.forbidden, "scope \(scope) is outside the authenticated tenant", tenant: tenantID)
         }
         guard let scopeFilter, !scopeFilter.isEmpty else { return }
+        guard Self.scopeFilter(scopeFilter, permits: scope) else {
+            throw LedgerError(.forbidden, "API key scope_filter does not permit scope \(scope)", tenant: tenantID)
+        }
+    }
+
+    /// Whether a non-empty `scope_filter` covers `scope`: one entry matches a `level:value` segment of the path, or
+    /// `level:*` any value at that level (the reference server's segment matching). The one matcher of the admin
+    /// budget routes and the runtime plane; `BudgetFilter.scopeFilterCondition` is its SQL form for paged lists.
+    static func scopeFilter(_ scopeFilter: [String], permits scope: ScopePath) -> Bool {
         let segments = scope.segments.map(\.text)
-        let allowed = scopeFilter.contains { entry in
+        return scopeFilter.contains { entry in
             let entry = entry.lowercased()
             if entry.hasSuffix(":*"), entry.count > 2 {
                 return segments.contains { $0.hasPrefix(String(entry.dropLast())) }
             }
             return segments.contains(entry)
-        }
-        guard allowed else {
-            throw LedgerError(.forbidden, "API key scope_filter does not permit scope \(scope)", tenant: tenantID)
         }
     }
 
@@ -601,19 +607,27 @@ struct BudgetFilter: Sendable, Hashable, Encodable {
             arguments += [search.lowercased().databaseValue, search.lowercased().databaseValue]
         }
         if let scopeFilter, !scopeFilter.isEmpty {
-            // Segment matching as `Ledger.authorize` does it: `level:value` is a whole segment, `level:*` any value.
-            var alternatives: [String] = []
-            for entry in scopeFilter.map({ $0.lowercased() }) {
-                if entry.hasSuffix(":*"), entry.count > 2 {
-                    alternatives.append("instr('/' || scope_path, ?) > 0")
-                    arguments.append(("/" + entry.dropLast()).databaseValue)
-                } else {
-                    alternatives.append("instr('/' || scope_path || '/', ?) > 0")
-                    arguments.append(("/" + entry + "/").databaseValue)
-                }
-            }
-            conditions.append("(" + alternatives.joined(separator: " OR ") + ")")
+            let (condition, values) = Self.scopeFilterCondition(scopeFilter)
+            conditions.append(condition)
+            arguments += values
         }
         return (conditions, arguments)
+    }
+
+    /// `Ledger.scopeFilter(_:permits:)` as an SQL condition on a `scope_path` column (for lists paged in SQL: the
+    /// budget list and the runtime reservation list): `level:value` is a whole segment, `level:*` any value.
+    static func scopeFilterCondition(_ scopeFilter: [String]) -> (String, [DatabaseValue]) {
+        var alternatives: [String] = []
+        var arguments: [DatabaseValue] = []
+        for entry in scopeFilter.map({ $0.lowercased() }) {
+            if entry.hasSuffix(":*"), entry.count > 2 {
+                alternatives.append("instr('/' || scope_path, ?) > 0")
+                arguments.append(("/" + entry.dropLast()).databaseValue)
+            } else {
+                alternatives.append("instr('/' || scope_path || '/', ?) > 0")
+                arguments.append(("/" + entry + "/").databaseValue)
+            }
+        }
+        return ("(" + alternatives.joined(separator: " OR ") + ")", arguments)
     }
 }

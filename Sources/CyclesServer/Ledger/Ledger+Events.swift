@@ -27,6 +27,7 @@ extension Ledger {
         let tenant = identity.tenantID
         let namespace = identity.namespace
         let path = ScopePath(subject: request.subject)
+        try Self.requireScopeFilter(identity, covers: path)
         let eventID = ids.eventID()
         let requestContext = EventContext.current
         return try await write { db in

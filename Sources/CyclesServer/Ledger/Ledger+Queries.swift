@@ -34,9 +34,15 @@ extension Ledger {
                 arguments: [tenant]
             ).map(BudgetRecord.init(row:))
         }
+        // A key's scope_filter narrows what is listed rather than refusing the request: the spec's capability
+        // notes say the filter "constrains which records are visible at each endpoint". A query naming only
+        // uncovered scopes therefore answers an empty page, which reveals no more than a 403 would.
+        let scopeFilter = identity.scopeFilter
         let matching = rows.filter { budget in
             let segments = Set(budget.scopePath.split(separator: "/").map(String.init))
-            return required.allSatisfy(segments.contains)
+            guard required.allSatisfy(segments.contains) else { return false }
+            guard let scopeFilter else { return true }
+            return Self.scopeFilter(scopeFilter, permits: ScopePath(parsing: budget.scopePath) ?? ScopePath(segments: []))
         }
         // Keyset: rows are in (scope_path, unit) order, so the next page starts strictly after the cursor's pair.
         let remainder = matching.drop { budget in
@@ -91,6 +97,13 @@ extension Ledger {
 
         var clauses = ["tenant_id = ?"]
         var arguments: [DatabaseValue] = [tenant.databaseValue]
+        if let scopeFilter = principal.tenant?.scopeFilter {
+            // Narrowed in SQL (so pages and cursors stay exact) to the reservations the key's scope_filter covers,
+            // as balances are: the filter constrains what is visible rather than refusing the list.
+            let (condition, values) = BudgetFilter.scopeFilterCondition(scopeFilter)
+            clauses.append(condition)
+            arguments += values
+        }
         func add(_ clause: String, _ value: some DatabaseValueConvertible) {
             clauses.append(clause)
             arguments.append(value.databaseValue)

@@ -36,6 +36,7 @@ extension Ledger {
         let tenant = identity.tenantID
         let namespace = identity.namespace
         let path = ScopePath(subject: request.subject)
+        try Self.requireScopeFilter(identity, covers: path)
         let dryRun = request.dryRun ?? false
         let newID = ids.reservationID()
         let encoded = try ReservationRecord.EncodedColumns(
@@ -180,6 +181,7 @@ extension Ledger {
         let tenant = identity.tenantID
         let namespace = identity.namespace
         let path = ScopePath(subject: request.subject)
+        try Self.requireScopeFilter(identity, covers: path)
         let requestContext = EventContext.current
         return try await write { db in
             let now = self.now(namespace: namespace)

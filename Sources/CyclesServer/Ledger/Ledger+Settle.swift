@@ -1,7 +1,7 @@
 public import CyclesProtocol
 import GRDB
 
-/// Commit, release and extend. Order (protocol.md §11.2): lookup (404) → owner (403) → idempotent replay /
+/// Commit, release and extend. Order (protocol.md §11.2): lookup (404) → owner and scope_filter (403) → idempotent replay /
 /// mismatch → TENANT_CLOSED → EXPIRED 410 / COMMITTED-RELEASED 409 → (commit) unit 400 → deadline 410 (lazily
 /// expiring the row when past grace) → (commit) policy rate limit 429 → (extend) extension limit 409 → overage
 /// policy → mutate.
@@ -14,6 +14,11 @@ extension Ledger {
         if let identity = principal.tenant, identity.tenantID != record.tenantID {
             throw LedgerError(
                 .forbidden, "Reservation \(id.rawValue) belongs to another tenant", tenant: identity.tenantID)
+        }
+        if let identity = principal.tenant, identity.scopeFilter != nil {
+            // A key whose scope_filter does not cover the reservation's subject may not act on (or read) it: the
+            // same 403 as another tenant's reservation. An unparsable stored path has no segments and is refused.
+            try Self.requireScopeFilter(identity, covers: ScopePath(parsing: record.scopePath) ?? ScopePath(segments: []))
         }
         return record
     }

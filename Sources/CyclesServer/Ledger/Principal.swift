@@ -17,10 +17,14 @@ public struct TenantIdentity: Sendable, Hashable {
     public var tenantID: String
     /// Its namespace.
     public var namespace: String
+    /// The key's `scope_filter` when it has a non-empty one (`nil`: no narrowing). Carried from authentication so
+    /// the runtime routes enforce it without a second key lookup; `nil` costs one optional check per request.
+    public var scopeFilter: [String]?
 
     /// Creates an identity.
-    public init(tenantID: String, namespace: String) {
+    public init(tenantID: String, namespace: String, scopeFilter: [String]? = nil) {
         self.tenantID = tenantID
         self.namespace = namespace
+        self.scopeFilter = scopeFilter.flatMap { $0.isEmpty ? nil : $0 }
     }
 }

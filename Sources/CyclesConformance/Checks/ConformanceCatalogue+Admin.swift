@@ -421,6 +421,7 @@ extension ConformanceCatalogue {
                     + "\(dryRunReplay.json?["reason_code"]?.stringValue ?? ""), not the pre-close decision",
                 expected: "the original stored response", spec: "§IDEMPOTENCY replay precedence", exchange: dryRunReplay)
         },
+        adminFunding,
     ]
 
     /// Sweeps the runtime plane as a CLOSED tenant: each answer is 401 (its keys were revoked) or the guard: 409

@@ -1,8 +1,8 @@
 public import CyclesProtocol
 
 /// The reference admin operations the admin-plane checks drive themselves (`cycles-governance-admin-v0.1.25.yaml`):
-/// creating and revoking API keys and changing a tenant's status. They are setup, not the behaviour under test, so
-/// a target that does not serve one (404, 405 or 501) skips the check with that reason; any other refusal fails it.
+/// creating and revoking API keys, changing a tenant's status and funding a budget. A target that does not serve
+/// one (404, 405 or 501) skips the check with that reason; any other refusal of a setup step fails it.
 extension CheckContext {
     /// A request carrying the operator key (skips the check when the run has none).
     public func adminRequest(_ method: String, _ path: String, json: JSONValue? = nil) throws -> WireRequest {
@@ -46,6 +46,23 @@ extension CheckContext {
         try expect(
             answer.json?["status"]?.stringValue == status, "\(answer.summary): the tenant's status is not \(status)",
             expected: "Tenant.status \(status)", spec: "updateTenant STATUS TRANSITIONS", exchange: answer)
+        return answer
+    }
+
+    /// `POST /v1/admin/budgets/fund?scope=&unit=&tenant_id=` with the admin key and `body` (a BudgetFundingRequest).
+    /// Returns the answer whatever its status, so replays and refusals can be judged; skips the check when the
+    /// target does not serve the operation (405, 501, or a 404 that names neither the budget nor the tenant).
+    public func fundBudget(tenantID: String, scope: String, unit: BudgetUnit = .tokens, _ body: JSONValue)
+        async throws -> WireExchange
+    {
+        let path =
+            "/v1/admin/budgets/fund?scope=\(FixtureNaming.queryEscape(scope))&unit=\(unit.rawValue)"
+            + "&tenant_id=\(FixtureNaming.queryEscape(tenantID))"
+        let answer = try await send(try adminRequest("POST", path, json: body))
+        let namesLedger = [ErrorCode.budgetNotFound.rawValue, ErrorCode.tenantNotFound.rawValue].contains(answer.errorCode ?? "")
+        if [404, 405, 501].contains(answer.status), !namesLedger {
+            throw CheckSkipped("the target does not fund budgets (POST /v1/admin/budgets/fund): HTTP \(answer.status)")
+        }
         return answer
     }
 

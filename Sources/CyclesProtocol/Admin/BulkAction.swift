@@ -86,24 +86,25 @@ public struct TenantBulkActionRequest: AdminWireRequest, Hashable {
     }
 }
 
-/// The answer of `POST /v1/admin/tenants/bulk-action` (HTTP 200 even when rows failed).
-public struct TenantBulkActionResponse: Codable, Hashable, Sendable {
+/// The answer of a bulk action (HTTP 200 even when rows failed): the tenant bulk action's (`Action` is its action
+/// name) and the budget bulk action's (`Action` is the funding operation; row ids are ledger ids) share one schema.
+public struct BulkActionResponse<Action: Codable & Hashable & Sendable>: Codable, Hashable, Sendable {
     /// Echo of the action.
-    public var action: String
-    /// How many tenants matched.
+    public var action: Action
+    /// How many rows matched.
     public var totalMatched: Int
     /// Rows changed.
     public var succeeded: [BulkActionRowOutcome]
     /// Rows that could not change (`error_code`, `message`).
     public var failed: [BulkActionRowOutcome]
-    /// Rows already in the target state (`reason`).
+    /// Rows already in the target state, where the action was a no-op (`reason`).
     public var skipped: [BulkActionRowOutcome]
     /// Echo of the key.
     public var idempotencyKey: String
 
     /// Creates an answer.
     public init(
-        action: String, totalMatched: Int, succeeded: [BulkActionRowOutcome], failed: [BulkActionRowOutcome],
+        action: Action, totalMatched: Int, succeeded: [BulkActionRowOutcome], failed: [BulkActionRowOutcome],
         skipped: [BulkActionRowOutcome], idempotencyKey: String
     ) {
         self.action = action
@@ -121,6 +122,9 @@ public struct TenantBulkActionResponse: Codable, Hashable, Sendable {
         case idempotencyKey = "idempotency_key"
     }
 }
+
+/// The answer of `POST /v1/admin/tenants/bulk-action`.
+public typealias TenantBulkActionResponse = BulkActionResponse<String>
 
 /// Which budgets a budget bulk action applies to (the spec's `BudgetBulkFilter`): one tenant's, narrowed like
 /// `GET /v1/admin/budgets`.
@@ -221,38 +225,5 @@ public struct BudgetBulkActionRequest: AdminWireRequest, Hashable {
     }
 }
 
-/// The answer of `POST /v1/admin/budgets/bulk-action` (HTTP 200 even when rows failed); row ids are ledger ids.
-public struct BudgetBulkActionResponse: Codable, Hashable, Sendable {
-    /// Echo of the action.
-    public var action: FundingOperation
-    /// How many budgets matched.
-    public var totalMatched: Int
-    /// Rows changed.
-    public var succeeded: [BulkActionRowOutcome]
-    /// Rows that could not change (`error_code`, `message`).
-    public var failed: [BulkActionRowOutcome]
-    /// Rows where the action was a no-op (`reason`).
-    public var skipped: [BulkActionRowOutcome]
-    /// Echo of the key.
-    public var idempotencyKey: String
-
-    /// Creates an answer.
-    public init(
-        action: FundingOperation, totalMatched: Int, succeeded: [BulkActionRowOutcome], failed: [BulkActionRowOutcome],
-        skipped: [BulkActionRowOutcome], idempotencyKey: String
-    ) {
-        self.action = action
-        self.totalMatched = totalMatched
-        self.succeeded = succeeded
-        self.failed = failed
-        self.skipped = skipped
-        self.idempotencyKey = idempotencyKey
-    }
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case action
-        case totalMatched = "total_matched"
-        case succeeded, failed, skipped
-        case idempotencyKey = "idempotency_key"
-    }
-}
+/// The answer of `POST /v1/admin/budgets/bulk-action`.
+public typealias BudgetBulkActionResponse = BulkActionResponse<FundingOperation>

@@ -272,8 +272,10 @@ extension Ledger {
     func dueDeliveries(limit: Int) async throws -> [DueDelivery] {
         let now = now(namespace: Self.defaultNamespace)
         // A read: the dispatcher polls often, and an idle poll must never take the write lock from requests.
-        let rows = try await pool.read { db in
-            try Row.fetchAll(
+        // Rows are read and turned into `DueDelivery` values inside the read: `Row` is not Sendable, and only the
+        // async read (which does not block a cooperative thread) needs a Sendable result.
+        let (due, inactive) = try await pool.read { db -> ([DueDelivery], [String]) in
+            let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT d.delivery_id, d.subscription_id, d.event_id, d.event_type, d.attempts, d.trace_id,
@@ -284,27 +286,28 @@ extension Ledger {
                     WHERE d.status IN ('PENDING', 'RETRYING') AND d.next_attempt_ms <= ?
                     ORDER BY d.next_attempt_ms, d.id LIMIT ?
                     """, arguments: [now, limit])
-        }
-        var due: [DueDelivery] = []
-        var inactive: [String] = []
-        for row in rows {
-            let deliveryID: String = row["delivery_id"]
-            guard (row["status"] as String) == "ACTIVE" else {
-                inactive.append(deliveryID)
-                continue
+            var due: [DueDelivery] = []
+            var inactive: [String] = []
+            for row in rows {
+                let deliveryID: String = row["delivery_id"]
+                guard (row["status"] as String) == "ACTIVE" else {
+                    inactive.append(deliveryID)
+                    continue
+                }
+                due.append(
+                    DueDelivery(
+                        deliveryID: deliveryID, subscriptionID: row["subscription_id"], eventID: row["event_id"],
+                        eventType: row["event_type"], body: row["body"], url: row["url"], secret: row["signing_secret"],
+                        headers: (row["headers_json"] as String?).flatMap {
+                            try? CyclesJSON.decode([String: String].self, from: Data($0.utf8))
+                        } ?? [:],
+                        retryPolicy: (row["retry_policy_json"] as String?).flatMap {
+                            try? CyclesJSON.decode(WebhookRetryPolicy.self, from: Data($0.utf8))
+                        } ?? .defaults,
+                        attempts: row["attempts"], traceID: row["trace_id"] ?? RandomIdentifier.hex(byteCount: 16),
+                        traceFlags: row["trace_flags"] ?? "01"))
             }
-            due.append(
-                DueDelivery(
-                    deliveryID: deliveryID, subscriptionID: row["subscription_id"], eventID: row["event_id"],
-                    eventType: row["event_type"], body: row["body"], url: row["url"], secret: row["signing_secret"],
-                    headers: (row["headers_json"] as String?).flatMap {
-                        try? CyclesJSON.decode([String: String].self, from: Data($0.utf8))
-                    } ?? [:],
-                    retryPolicy: (row["retry_policy_json"] as String?).flatMap {
-                        try? CyclesJSON.decode(WebhookRetryPolicy.self, from: Data($0.utf8))
-                    } ?? .defaults,
-                    attempts: row["attempts"], traceID: row["trace_id"] ?? RandomIdentifier.hex(byteCount: 16),
-                    traceFlags: row["trace_flags"] ?? "01"))
+            return (due, inactive)
         }
         if !inactive.isEmpty {
             // Queued before the subscription was paused or disabled: closed, not sent.

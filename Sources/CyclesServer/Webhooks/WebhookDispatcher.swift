@@ -89,10 +89,9 @@ final class WebhookDispatcher: Sendable {
         do {
             try policy.validate(delivery.url)
             try policy.validateResolvedAddresses(of: delivery.url)
-        } catch let error as LedgerError {
-            return Ledger.DeliveryOutcome(responseStatus: nil, responseTimeMs: 0, error: error.message)
         } catch {
-            return Ledger.DeliveryOutcome(responseStatus: nil, responseTimeMs: 0, error: "\(error)")
+            // Both checks throw only `LedgerError` (typed throws).
+            return Ledger.DeliveryOutcome(responseStatus: nil, responseTimeMs: 0, error: error.message)
         }
         let body = Array(delivery.body.utf8)
         var request = HTTPClientRequest(url: delivery.url)

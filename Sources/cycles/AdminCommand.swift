@@ -18,6 +18,16 @@ struct AdminCommand: AsyncParsableCommand {
             The server URL and admin key come from --base-url / --admin-key, or from the CYCLES_BASE_URL / \
             CYCLES_ADMIN_KEY environment variables. Answers print as tables; --json prints the server's JSON \
             instead. A refused request prints the protocol's error code and message and exits with status 1.
+
+            Examples:
+              cycles admin tenants create --id globex --name Globex
+              cycles admin tenants list --status ACTIVE
+              cycles admin keys create --tenant globex --name ci --permission reservations:create
+              cycles admin keys revoke KEY_ID --reason rotated
+              cycles admin budgets create --scope tenant:globex/workspace:prod --unit USD_MICROCENTS --allocated 5000000
+              cycles admin budgets fund --scope tenant:globex/workspace:prod --unit USD_MICROCENTS \
+                --operation CREDIT --amount 1000000 --idempotency-key topup-2027-01
+              cycles admin audit --tenant globex --operation createBudget,fundBudget --status-min 400
             """,
         subcommands: [
             AdminTenantsCommand.self, AdminKeysCommand.self, AdminBudgetsCommand.self, AdminAuditCommand.self,

@@ -215,6 +215,44 @@ struct AdminCommandTests {
         }
     }
 
+    /// Command lines starting with `prefix` in `text`, with `\`-continued lines joined, comments and `$`/`&` tails cut.
+    static func commandLines(in text: String, after prefix: String) -> [[String]] {
+        var lines: [String] = []
+        var pending = ""
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = raw.trimmingCharacters(in: .whitespaces)
+            if let hash = line.range(of: " #") { line = String(line[..<hash.lowerBound]) }
+            if !pending.isEmpty {
+                pending += " " + line
+            } else if line.hasPrefix(prefix) {
+                pending = line
+            } else {
+                continue
+            }
+            if pending.hasSuffix("\\") {
+                pending.removeLast()
+                continue
+            }
+            lines.append(pending)
+            pending = ""
+        }
+        return lines.map { String($0.dropFirst(prefix.count)).split(separator: " ").map(String.init) }
+    }
+
+    @Test("Every `cycles admin` line in the README and in `cycles admin --help` parses, flags and all")
+    func documentedCommandLinesParse() throws {
+        let readme = try String(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("README.md"), encoding: .utf8)
+        let documented = Self.commandLines(in: readme, after: "swift run cycles admin ")
+        let examples = Self.commandLines(in: AdminCommand.configuration.discussion, after: "cycles admin ")
+        #expect(documented.count >= 15, "\(documented)")
+        #expect(examples.count >= 7, "\(examples)")
+        for arguments in documented + examples {
+            #expect(throws: Never.self, "\(arguments)") { _ = try AdminCommand.parseAsRoot(arguments) }
+        }
+    }
+
     @Test("`cycles admin` is registered under `cycles`, and tables align their columns")
     func registrationAndTables() throws {
         let command = try CyclesCommand.parseAsRoot(["admin", "keys", "revoke", "key_x", "--base-url", "http://h", "--admin-key", "k"])

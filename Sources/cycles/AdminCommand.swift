@@ -22,12 +22,13 @@ struct AdminCommand: AsyncParsableCommand {
             Examples:
               cycles admin tenants create --id globex --name Globex
               cycles admin tenants list --status ACTIVE
-              cycles admin keys create --tenant globex --name ci --permission reservations:create
+              cycles admin keys create --tenant globex --name ci
+              cycles admin keys create --tenant globex --name bot --permission reservations:create
               cycles admin keys revoke KEY_ID --reason rotated
-              cycles admin budgets create --scope tenant:globex/workspace:prod --unit USD_MICROCENTS --allocated 5000000
-              cycles admin budgets fund --scope tenant:globex/workspace:prod --unit USD_MICROCENTS \
-                --operation CREDIT --amount 1000000 --idempotency-key topup-2027-01
-              cycles admin audit --tenant globex --operation createBudget,fundBudget --status-min 400
+              cycles admin budgets create --scope tenant:globex --unit TOKENS --allocated 5000
+              cycles admin budgets fund --scope tenant:globex --unit TOKENS --operation CREDIT --amount 100
+              cycles admin budgets fund --scope tenant:globex --unit TOKENS --operation DEBIT --amount 5 --idempotency-key d1
+              cycles admin audit --tenant globex --status-min 400
             """,
         subcommands: [
             AdminTenantsCommand.self, AdminKeysCommand.self, AdminBudgetsCommand.self, AdminAuditCommand.self,
@@ -176,22 +177,16 @@ final class AdminClient: Sendable {
         await wire.shutdown()
     }
 
-    /// `?a=1&b=2` from the present values, form-encoded.
+    /// `?a=1&b=2` from the present values, percent-encoded.
     static func queryString(_ items: [(String, String?)]) -> String {
         let pairs = items.compactMap { name, value in
-            value.map { "\(name)=\(segment($0))" }
+            value.map { "\(name)=\(PercentEncoding.encode($0))" }
         }
         return pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&")
     }
 
-    /// A path segment (an id) or query value, percent-encoded.
-    static func segment(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
-    }
-
-    /// RFC 3986's unreserved characters (ASCII only: `CharacterSet.alphanumerics` would pass other scripts' letters).
-    static let unreserved = CharacterSet(
-        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    /// A path segment (an id), percent-encoded.
+    static func segment(_ text: String) -> String { PercentEncoding.encode(text) }
 }
 
 /// A plain-text table: a header row and left-aligned columns separated by two spaces.

@@ -23,9 +23,9 @@ public enum TraceContext {
         traceID(fromTraceparent: traceparent) ?? validTraceID(traceIDHeader) ?? RandomIdentifier.hex(byteCount: 16)
     }
 
-    /// A `traceparent` header for `traceID` with a fresh span id, sampled.
-    public static func makeTraceparent(traceID: String) -> String {
-        "00-\(traceID)-\(RandomIdentifier.hex(byteCount: 8))-01"
+    /// A `traceparent` header for `traceID` with a fresh span id and `flags` (sampled by default).
+    public static func makeTraceparent(traceID: String, flags: String = "01") -> String {
+        "00-\(traceID)-\(RandomIdentifier.hex(byteCount: 8))-\(flags)"
     }
 
     static func isLowerHex(_ text: Substring, count: Int) -> Bool {

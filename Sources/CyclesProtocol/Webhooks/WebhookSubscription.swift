@@ -153,6 +153,15 @@ public struct WebhookRetryPolicy: Codable, Hashable, Sendable {
     public static let defaults = WebhookRetryPolicy(
         maxRetries: 5, initialDelayMs: 1000, backoffMultiplier: 2.0, maxDelayMs: 60000)
 
+    /// This policy with every absent field taken from ``defaults``.
+    public var resolved: WebhookRetryPolicy {
+        let fallback = Self.defaults
+        return WebhookRetryPolicy(
+            maxRetries: maxRetries ?? fallback.maxRetries, initialDelayMs: initialDelayMs ?? fallback.initialDelayMs,
+            backoffMultiplier: backoffMultiplier ?? fallback.backoffMultiplier,
+            maxDelayMs: maxDelayMs ?? fallback.maxDelayMs)
+    }
+
     enum CodingKeys: String, CodingKey, CaseIterable {
         case maxRetries = "max_retries"
         case initialDelayMs = "initial_delay_ms"

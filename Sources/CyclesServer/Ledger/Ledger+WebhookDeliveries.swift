@@ -37,7 +37,7 @@ extension Ledger {
             }
             if let scopeFilter {
                 guard let scope = event.scope else { return false }
-                return WebhookURLPolicy.glob(scopeFilter, matches: scope) || scope == scopeFilter
+                return WebhookURLPolicy.glob(scopeFilter, matches: scope)
             }
             return true
         }
@@ -338,9 +338,10 @@ extension Ledger {
     /// The retry delay before attempt `attempt + 1` (1-based `attempt` that just failed):
     /// min(initial_delay_ms × backoff_multiplier^(attempt−1), max_delay_ms).
     static func retryDelayMs(after attempt: Int, policy: WebhookRetryPolicy) -> Int64 {
-        let initial = Double(policy.initialDelayMs ?? 1_000)
-        let multiplier = policy.backoffMultiplier ?? 2.0
-        let maximum = Double(policy.maxDelayMs ?? 60_000)
+        let resolved = policy.resolved
+        let initial = Double(resolved.initialDelayMs!)
+        let multiplier = resolved.backoffMultiplier!
+        let maximum = Double(resolved.maxDelayMs!)
         return Int64(min(initial * pow(multiplier, Double(max(attempt - 1, 0))), maximum))
     }
 
@@ -369,7 +370,7 @@ extension Ledger {
                 return
             }
             let error = outcome.error ?? "HTTP \(outcome.responseStatus ?? 0)"
-            let retries = delivery.retryPolicy.maxRetries ?? 5
+            let retries = delivery.retryPolicy.resolved.maxRetries!
             if attempts <= retries {
                 let next = now + Self.retryDelayMs(after: attempts, policy: delivery.retryPolicy)
                 try db.execute(

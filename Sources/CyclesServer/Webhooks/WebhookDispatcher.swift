@@ -67,8 +67,8 @@ final class WebhookDispatcher: Sendable {
             ("X-Cycles-Event-Id", delivery.eventID),
             ("X-Cycles-Event-Type", delivery.eventType),
             ("X-Cycles-Delivery-Id", delivery.deliveryID),
-            ("X-Cycles-Trace-Id", delivery.traceID),
-            ("traceparent", "00-\(delivery.traceID)-\(RandomIdentifier.hex(byteCount: 8))-\(delivery.traceFlags)"),
+            (CyclesHeader.traceID, delivery.traceID),
+            (CyclesHeader.traceparent, TraceContext.makeTraceparent(traceID: delivery.traceID, flags: delivery.traceFlags)),
             ("X-Cycles-Signature", signature(body: body, secret: delivery.secret)),
         ]
         return headers
@@ -82,10 +82,7 @@ final class WebhookDispatcher: Sendable {
 
     func attempt(_ delivery: Ledger.DueDelivery, policy: WebhookURLPolicy) async -> Ledger.DeliveryOutcome {
         let started = ContinuousClock.now
-        func elapsedMs() -> Int64 {
-            let elapsed = ContinuousClock.now - started
-            return elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
-        }
+        func elapsedMs() -> Int64 { (ContinuousClock.now - started).wholeMilliseconds }
         do {
             try policy.validate(delivery.url)
             try policy.validateResolvedAddresses(of: delivery.url)

@@ -1,4 +1,5 @@
 import Crypto
+import CyclesProtocol
 import Foundation
 import Yams
 
@@ -16,10 +17,7 @@ public enum RecoveryCatalogue {
     /// catalogue commit has one digest on every platform).
     public static func digest(of text: String) -> String {
         let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        return SHA256.hash(data: Data(normalized.utf8)).map { byte in
-            let digits = Array("0123456789abcdef")
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]])
-        }.joined()
+        return RandomIdentifier.hexString(SHA256.hash(data: Data(normalized.utf8)))
     }
 
     /// A catalogue that cannot be read.

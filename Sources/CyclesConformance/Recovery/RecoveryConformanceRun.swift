@@ -134,10 +134,11 @@ public struct RecoveryConformanceRun: Sendable {
 
     /// `git rev-parse HEAD` in `directory` (5 s bound), or nil.
     static func gitHead(in directory: URL) async -> String? {
-        let completion = try? await RecoveryAdapterProcess(command: ["git", "-C", directory.path, "rev-parse"], extraEnvironment: [:])
-            .run(scenarioID: "HEAD", input: "", timeout: 5)
-        guard let completion, completion.status == 0, !completion.timedOut else { return nil }
-        let head = completion.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let outcome = try? await ChildProcess(["git", "-C", directory.path, "rev-parse", "HEAD"]).run(timeout: .seconds(5)),
+            outcome.exitCode == 0, !outcome.timedOut
+        else { return nil }
+        let head = outcome.output.trimmingCharacters(in: .whitespacesAndNewlines)
         return head.isEmpty ? nil : head
     }
+
 }

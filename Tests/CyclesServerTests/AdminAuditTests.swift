@@ -140,6 +140,12 @@ struct AdminAuditTests {
             #expect(fundEvent.data?["reason"] == "top-up")
             #expect(fundEvent.requestID == funded.header("X-Request-Id"))
             #expect(events.first { $0.eventType == .policyUpdated }?.data?["changed_fields"] == ["priority"])
+            // The event actor is the audit actor: the admin key on a dual-auth operation (create, fund, policies) acts
+            // on the tenant's behalf; freeze is admin-only.
+            #expect(events.first { $0.eventType == .budgetCreated }?.actor?.type == "admin_on_behalf_of")
+            #expect(fundEvent.actor?.type == "admin_on_behalf_of")
+            #expect(events.first { $0.eventType == .policyCreated }?.actor?.type == "admin_on_behalf_of")
+            #expect(events.first { $0.eventType == .budgetFrozen }?.actor?.type == "admin")
         }
     }
 

@@ -332,7 +332,7 @@ extension Ledger {
                 now: self.now(namespace: try self.namespace(db, tenantID: current.tenantID!)))
             try self.recordAudit(db, AuditRecord(
                 operation: "updateBudget", tenantID: current.tenantID!, resourceType: "budget",
-                resourceID: updated.ledgerID, actor: .adminOnBehalfOf,
+                resourceID: updated.ledgerID, actor: .admin,
                 metadata: ["scope": .string(scope.description), "unit": .string(unit.rawValue)]))
             return updated
         }
@@ -361,7 +361,7 @@ extension Ledger {
             if let reason = request?.reason { metadata["reason"] = .string(reason) }
             try self.recordAudit(db, AuditRecord(
                 operation: target == "FROZEN" ? "freezeBudget" : "unfreezeBudget", tenantID: current.tenantID!,
-                resourceType: "budget", resourceID: ledger.ledgerID, actor: .adminOnBehalfOf, metadata: metadata))
+                resourceType: "budget", resourceID: ledger.ledgerID, actor: .admin, metadata: metadata))
             return ledger
         }
     }

@@ -40,11 +40,14 @@ extension Ledger {
 }
 
 extension Ledger.AdminCaller {
-    /// Who the event stream names for a change by this caller.
-    var eventActor: ProtocolEvent.Actor {
-        switch self {
-        case .admin: .admin
-        case .tenant(_, _, let keyID): ProtocolEvent.Actor(type: "api_key", keyID: keyID)
-        }
+    /// Who the event stream names for a change by this caller: the same actor the audit log names.
+    var eventActor: ProtocolEvent.Actor { ProtocolEvent.Actor(auditActor) }
+}
+
+extension ProtocolEvent.Actor {
+    /// The event actor of an audit actor: the spec gives both the same types (`admin`, `admin_on_behalf_of` for an
+    /// admin key on a dual-auth operation, `api_key`, `system`), so one maps onto the other unchanged.
+    init(_ actor: AuditActor) {
+        self.init(type: actor.type, keyID: actor.keyID)
     }
 }

@@ -228,11 +228,11 @@ extension Ledger {
                 }
             }
             try self.storeAdminReply(db, endpoint: endpoint, key: request.idempotencyKey, hash: hash, body: try LedgerJSON.data(response), now: now)
-            // One entry per budget the action changed, on behalf of the filter's tenant.
+            // One entry per budget the action changed (an admin-only operation: actor `admin`).
             for row in response.succeeded {
                 try self.recordAudit(db, AuditRecord(
                     operation: "bulkActionBudgets", tenantID: tenantID, resourceType: "budget", resourceID: row.id,
-                    actor: .adminOnBehalfOf, metadata: ["action": .string(request.action.rawValue)],
+                    metadata: ["action": .string(request.action.rawValue)],
                     amount: .object(["unit": .string(amount.unit.rawValue), "amount": .integer(amount.amount)])))
             }
             return response

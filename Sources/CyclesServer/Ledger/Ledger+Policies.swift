@@ -79,7 +79,7 @@ extension Ledger {
                 operation: "createPolicy", tenantID: owner, resourceType: "policy", resourceID: policyID, status: 201,
                 actor: actor, metadata: ["name": .string(request.name), "scope_pattern": .string(pattern)]))
             try self.appendEvent(
-                db, .policyCreated, tenantID: owner, actor: Self.eventActor(actor),
+                db, .policyCreated, tenantID: owner, actor: ProtocolEvent.Actor(actor),
                 data: EventDataPolicy(policyID: policyID, name: request.name, scopePattern: pattern), context: context,
                 now: now)
             return try PolicyRecord.fetch(db, id: policyID)!
@@ -179,7 +179,7 @@ extension Ledger {
                 operation: "updatePolicy", tenantID: record.tenantID, resourceType: "policy", resourceID: policyID,
                 actor: actor, metadata: ["status": .string(record.status)]))
             try self.appendEvent(
-                db, .policyUpdated, tenantID: record.tenantID, actor: Self.eventActor(actor),
+                db, .policyUpdated, tenantID: record.tenantID, actor: ProtocolEvent.Actor(actor),
                 data: EventDataPolicy(
                     policyID: policyID, name: record.name, scopePattern: record.scopePatternText,
                     changedFields: Self.policyChangedFields(request)),
@@ -294,11 +294,6 @@ extension Ledger {
                 .duplicateResource, "Tenant \(tenant) already has a policy named '\(name)' (\(taken))", httpStatus: 409,
                 tenant: tenant)
         }
-    }
-
-    /// The event stream's actor for the audit log's one (the two name the same caller).
-    static func eventActor(_ actor: AuditActor) -> ProtocolEvent.Actor {
-        actor.type == "admin_on_behalf_of" ? .admin : ProtocolEvent.Actor(type: actor.type, keyID: actor.keyID)
     }
 
     /// The members a policy PATCH named, by their wire names.

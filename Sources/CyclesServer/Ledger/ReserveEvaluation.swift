@@ -4,7 +4,7 @@ import CyclesProtocol
 /// RESERVATION EVALUATION ORDER (`cycles-protocol-extensions-v0.1.26.yaml`) so its steps slot in without moving
 /// today's checks.
 ///
-/// | step (`Step`)               | v0.1.26 spec                          | what runs today (v0.1.25)                                   |
+/// | step                        | v0.1.26 spec                          | what runs today (v0.1.25)                                   |
 /// |-----------------------------|---------------------------------------|-------------------------------------------------------------|
 /// | `admission`                 | base-spec gates "BEFORE this order"   | closed tenant (409 / DENY TENANT_CLOSED), suspended tenant  |
 /// |                             |                                       | (403, live only), policy `rate_limits` (429 LIMIT_EXCEEDED) |
@@ -22,22 +22,6 @@ import CyclesProtocol
 /// one); its rules are not merged with lower ones. v0.1.26's `observe_mode` (tenant default or per request) will
 /// select dry-run semantics before `admission`; DenyDetail will be filled by the step that denies.
 struct ReserveEvaluation: Sendable {
-    /// The steps, in the order they run.
-    enum Step: Int, CaseIterable, Sendable {
-        /// Base-spec admission gates.
-        case admission
-        /// v0.1.26 STEP 1.
-        case actionKindAccessControl
-        /// v0.1.26 STEP 2.
-        case riskClassQuotas
-        /// v0.1.26 STEP 3.
-        case actionQuotas
-        /// v0.1.26 STEP 4.
-        case budgetChecks
-        /// v0.1.26 STEP 5.
-        case atomicCommit
-    }
-
     /// The tenant the request acts for.
     let tenantID: String
     /// The tenant's row (status and settings); `nil` for a tenant without one.

@@ -15,6 +15,8 @@ public struct CyclesWaitTimeout: Error, CustomStringConvertible, Sendable {
         self.seen = seen
     }
 
+    /// One line for a test failure.
+
     public var description: String {
         "\(awaited) timed out after \(timeout): \(seen)"
     }

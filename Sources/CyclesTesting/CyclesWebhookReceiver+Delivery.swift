@@ -109,6 +109,8 @@ extension CyclesWebhookReceiver {
         /// The delivery whose signature failed.
         public let delivery: Delivery
 
+        /// One line for a test failure.
+
         public var description: String {
             "webhook delivery #\(delivery.sequence) (\(delivery.eventType?.rawValue ?? "?") \(delivery.eventID ?? "?")) "
                 + "has X-Cycles-Signature \(delivery.signature.map { "'\($0)'" } ?? "missing"), which does not verify "
@@ -120,6 +122,8 @@ extension CyclesWebhookReceiver {
     public struct UndecodableEvent: Error, CustomStringConvertible {
         /// The delivery whose body did not decode.
         public let delivery: Delivery
+
+        /// One line for a test failure.
 
         public var description: String {
             "webhook delivery #\(delivery.sequence) (\(delivery.eventType?.rawValue ?? "?")) has a body that is not an "

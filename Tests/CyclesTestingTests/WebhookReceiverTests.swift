@@ -185,14 +185,30 @@ struct WebhookReceiverTests {
         }
     }
 
-    @Test("A wait started before the event is caused returns when it commits")
+    @Test("A wait started before the event is caused returns when it commits; without a secret the server's generated one verifies and signatureValid is nil")
     func waitBeforeCause() async throws {
-        try await Self.withServerAndReceiver { server, receiver in
-            try await server.subscribeWebhook(to: receiver, eventTypes: [.reservationDenied])
+        try await Self.withServerAndReceiver(secret: nil) { server, receiver in
+            let created = try await server.subscribeWebhook(to: receiver, eventTypes: [.reservationDenied])
+            let generated = try #require(created.signingSecret)
             async let fromServer = server.nextEvent(ofType: .reservationDenied)
             async let fromReceiver = receiver.nextEvent(ofType: .reservationDenied)
             try await Self.deny(server)
             #expect(try await fromServer.eventID == fromReceiver.eventID)
+            let delivery = try #require(receiver.deliveries.first)
+            #expect(delivery.signatureValid == nil)
+            #expect(delivery.verifiesSignature(secret: generated))
+        }
+    }
+
+    @Test("Cancelling a wait ends it at once with CancellationError")
+    func cancelledWait() async throws {
+        try await Self.withServerAndReceiver { server, receiver in
+            let receiving = Task { try await receiver.nextDelivery(timeout: .seconds(600)) }
+            let awaitingEvent = Task { try await server.nextEvent(ofType: .budgetExhausted, timeout: .seconds(600)) }
+            receiving.cancel()
+            awaitingEvent.cancel()
+            await #expect(throws: CancellationError.self) { try await receiving.value }
+            await #expect(throws: CancellationError.self) { try await awaitingEvent.value }
         }
     }
 }

@@ -17,6 +17,7 @@ public struct CyclesWaitTimeout: Error, CustomStringConvertible, Sendable {
 
     /// One line for a test failure.
 
+    /// One line for a test failure.
     public var description: String {
         "\(awaited) timed out after \(timeout): \(seen)"
     }

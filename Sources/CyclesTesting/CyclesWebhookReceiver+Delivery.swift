@@ -111,6 +111,7 @@ extension CyclesWebhookReceiver {
 
         /// One line for a test failure.
 
+        /// One line for a test failure.
         public var description: String {
             "webhook delivery #\(delivery.sequence) (\(delivery.eventType?.rawValue ?? "?") \(delivery.eventID ?? "?")) "
                 + "has X-Cycles-Signature \(delivery.signature.map { "'\($0)'" } ?? "missing"), which does not verify "
@@ -125,6 +126,7 @@ extension CyclesWebhookReceiver {
 
         /// One line for a test failure.
 
+        /// One line for a test failure.
         public var description: String {
             "webhook delivery #\(delivery.sequence) (\(delivery.eventType?.rawValue ?? "?")) has a body that is not an "
                 + "Event: \(String(decoding: delivery.body.prefix(200), as: UTF8.self))"

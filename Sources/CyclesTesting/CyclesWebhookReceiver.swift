@@ -183,13 +183,12 @@ public final class CyclesWebhookReceiver: Sendable {
         while true {
             try Task.checkCancellation()
             let seen = arrivals.generation
-            let found = state.withLock { state -> Delivery? in
-                guard let match = state.deliveries.first(where: { !state.returned.contains($0.sequence) && predicate($0) })
-                else { return nil }
-                state.returned.insert(match.sequence)
-                return match
+            // The predicate is the caller's code: it runs outside the lock (it may read `deliveries`), and a match is
+            // claimed afterwards, so two concurrent waits never return the same delivery.
+            let (received, returned) = state.withLock { ($0.deliveries, $0.returned) }
+            for delivery in received where !returned.contains(delivery.sequence) && predicate(delivery) {
+                if state.withLock({ $0.returned.insert(delivery.sequence).inserted }) { return delivery }
             }
-            if let found { return found }
             guard await arrivals.wait(after: seen, until: deadline) else {
                 throw CyclesWaitTimeout(awaited: awaited, timeout: timeout, seen: summary())
             }

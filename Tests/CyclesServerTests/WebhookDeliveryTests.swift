@@ -9,6 +9,8 @@ import Testing
 /// retries on the policy's schedule driven by the (frozen, then advanced) clock, final failure, and replay.
 struct WebhookDeliveryTests {
     static let admin = [(CyclesHeader.adminAPIKey, Fixture.adminKey)]
+    /// Generous: a loaded machine can starve delivery for seconds; the timeout only bounds a real failure.
+    static let patience: Duration = .seconds(60)
 
     /// A `--mock` server (loopback HTTP allowed) with the clock frozen, and a receiver.
     static func withSetup(_ body: (HTTPTestClient, ReferenceServer, CyclesWebhookReceiver) async throws -> Void) async throws {
@@ -59,7 +61,7 @@ struct WebhookDeliveryTests {
         try await Self.withSetup { client, server, receiver in
             let id = try await Self.subscribe(client, receiver)
             try await Self.deny(client)
-            let received = try await receiver.nextDelivery()
+            let received = try await receiver.nextDelivery(timeout: Self.patience)
             let event = try CyclesJSON.decode(ProtocolEvent.self, from: Data(received.body))
             #expect(event.eventType == .reservationDenied)
             #expect(received.signatureValid == true)
@@ -96,13 +98,13 @@ struct WebhookDeliveryTests {
             let id = try await Self.subscribe(
                 client, receiver, retry: #","retry_policy":{"max_retries":1,"initial_delay_ms":1000}"#)
             try await Self.deny(client)
-            _ = try await receiver.nextDelivery()
+            _ = try await receiver.nextDelivery(timeout: Self.patience)
             let retrying = try await Self.waitForDelivery(client, id, status: "RETRYING")
             #expect(retrying.first?["attempts"] == 1)
             #expect(retrying.first?["response_status"] == 500)
             #expect(retrying.first?["next_retry_at"]?.stringValue == RFC3339.string(Fixture.start + 1000))
             _ = try await server.ledger.advanceClock(namespace: "default", byMs: 1000)
-            _ = try await receiver.nextDelivery()
+            _ = try await receiver.nextDelivery(timeout: Self.patience)
             let failed = try await Self.waitForDelivery(client, id, status: "FAILED")
             #expect(failed.first?["attempts"] == 2)
             #expect(receiver.deliveries.count == 2)
@@ -116,7 +118,7 @@ struct WebhookDeliveryTests {
                 .POST, "/v1/admin/webhooks/\(id)/replay", body: #"{"max_events":10}"#, apiKey: nil, headers: Self.admin)
             #expect(replay.status == 202)
             #expect(replay.json["events_queued"] == 1)
-            _ = try await receiver.nextDelivery()
+            _ = try await receiver.nextDelivery(timeout: Self.patience)
             let after = try await Self.waitForDelivery(client, id, status: "SUCCESS", count: 2)
             #expect(after.count == 2)
             let bodies = receiver.deliveries.map { try? CyclesJSON.decode(ProtocolEvent.self, from: Data($0.body)).eventID }
@@ -166,7 +168,7 @@ struct WebhookDeliveryTests {
         #expect(receiver.deliveries.isEmpty)
         // Second life: a server on the same file sends what was committed.
         let server = try await ReferenceServer.start(.init(databasePath: path, seed: Fixture.seed(), mock: true))
-        let received = try await receiver.nextDelivery()
+        let received = try await receiver.nextDelivery(timeout: Self.patience)
         await server.stop()
         await receiver.stop()
         #expect(receiver.deliveries.count == 1)
@@ -184,7 +186,7 @@ struct WebhookDeliveryTests {
             #expect(ok.status == 200)
             #expect(ok.json["success"] == true)
             #expect(ok.json["response_status"] == 200)
-            let probe = try await receiver.nextDelivery()
+            let probe = try await receiver.nextDelivery(timeout: Self.patience)
             let event = try CyclesJSON.decode(ProtocolEvent.self, from: Data(probe.body))
             #expect(event.eventType == .systemWebhookTest)
             #expect(event.eventID == ok.json["event_id"]?.stringValue)

@@ -8,6 +8,9 @@ import Testing
 /// server, a receiver on loopback, events caused through the client, and nothing but awaits (no sleeps).
 struct WebhookReceiverTests {
     static let action = Action(kind: "llm.completion", name: "gpt-4o")
+    /// How long a wait that should succeed may take: generous, because a loaded machine (a parallel `swift test`)
+    /// can starve delivery for seconds, and a timeout only bounds how long a real failure takes to report.
+    static let patience: Duration = .seconds(60)
 
     /// A server (tenant `acme`, $0.01 budget) and a receiver with `secret`, both stopped afterwards.
     static func withServerAndReceiver(
@@ -41,8 +44,8 @@ struct WebhookReceiverTests {
             let reservation = try await server.client.reserve(estimate: .usdMicrocents(850_000), action: Self.action)
             _ = try await reservation.commit(actual: .usdMicrocents(850_000))
 
-            let denied = try await receiver.nextEvent(ofType: .reservationDenied)
-            let crossed = try await receiver.nextEvent(ofType: .budgetThresholdCrossed)
+            let denied = try await receiver.nextEvent(ofType: .reservationDenied, timeout: Self.patience)
+            let crossed = try await receiver.nextEvent(ofType: .budgetThresholdCrossed, timeout: Self.patience)
             #expect(denied.tenantID == "acme")
             let threshold = try crossed.payload(as: EventDataBudgetThreshold.self)
             #expect(threshold.threshold == 0.8)
@@ -50,8 +53,8 @@ struct WebhookReceiverTests {
             #expect(threshold.scope == "tenant:acme")
 
             // The same events, awaited and listed straight from the server's log.
-            #expect(try await server.nextEvent(ofType: .reservationDenied, tenant: "acme").eventID == denied.eventID)
-            #expect(try await server.nextEvent(ofType: .budgetThresholdCrossed).eventID == crossed.eventID)
+            #expect(try await server.nextEvent(ofType: .reservationDenied, tenant: "acme", timeout: Self.patience).eventID == denied.eventID)
+            #expect(try await server.nextEvent(ofType: .budgetThresholdCrossed, timeout: Self.patience).eventID == crossed.eventID)
             #expect(try await server.events(ofType: .reservationDenied).map(\.eventID) == [denied.eventID])
             #expect(try await server.events(ofType: .reservationDenied, tenant: "other").isEmpty)
 
@@ -71,8 +74,8 @@ struct WebhookReceiverTests {
 
             // The server's delivery records: both settled as SUCCESS at the first attempt.
             let id = created.subscription.subscriptionID
-            let first = try await server.nextDelivery(subscriptionID: id)
-            let second = try await server.nextDelivery(subscriptionID: id)
+            let first = try await server.nextDelivery(subscriptionID: id, timeout: Self.patience)
+            let second = try await server.nextDelivery(subscriptionID: id, timeout: Self.patience)
             #expect(Set([first.eventID, second.eventID]) == Set([denied.eventID, crossed.eventID]))
             #expect([first.status, second.status] == ["SUCCESS", "SUCCESS"])
             #expect(first.attempts == 1)
@@ -87,7 +90,7 @@ struct WebhookReceiverTests {
                 to: receiver, eventTypes: [.reservationDenied], path: "billing", signingSecret: "whsec_actual")
             try await Self.deny(server)
             await #expect(throws: CyclesWebhookReceiver.SignatureMismatch.self) {
-                try await receiver.nextEvent(ofType: .reservationDenied)
+                try await receiver.nextEvent(ofType: .reservationDenied, timeout: Self.patience)
             }
             let delivery = try #require(receiver.deliveries.first)
             #expect(delivery.signatureValid == false)
@@ -111,7 +114,7 @@ struct WebhookReceiverTests {
             #expect(events.count == 2)
             // Both first attempts were refused and wait for their retry (default policy: 1 s later).
             for _ in events {
-                let retrying = try await server.nextDelivery(subscriptionID: id) { $0.status == "RETRYING" }
+                let retrying = try await server.nextDelivery(subscriptionID: id, timeout: Self.patience) { $0.status == "RETRYING" }
                 #expect(retrying.attempts == 1)
                 #expect(retrying.responseStatus == 503)
             }
@@ -120,10 +123,10 @@ struct WebhookReceiverTests {
             receiver.answer(200)
             try await server.advanceClock(by: .seconds(2))
             var arrived: Set<String> = []
-            for _ in events { arrived.insert(try await receiver.nextEvent(ofType: .reservationDenied).eventID) }
+            for _ in events { arrived.insert(try await receiver.nextEvent(ofType: .reservationDenied, timeout: Self.patience).eventID) }
             #expect(arrived == Set(events))
             for _ in events {
-                let settled = try await server.nextDelivery(subscriptionID: id)
+                let settled = try await server.nextDelivery(subscriptionID: id, timeout: Self.patience)
                 #expect(settled.status == "SUCCESS")
                 #expect(settled.attempts == 2)
             }
@@ -138,20 +141,20 @@ struct WebhookReceiverTests {
             let id = try await server.subscribeWebhook(to: receiver, eventTypes: [.reservationDenied])
                 .subscription.subscriptionID
             try await Self.deny(server)
-            let once = try await server.nextDelivery(subscriptionID: id) { $0.status == "RETRYING" }
+            let once = try await server.nextDelivery(subscriptionID: id, timeout: Self.patience) { $0.status == "RETRYING" }
             #expect(once.attempts == 1)
             try await server.advanceClock(by: .seconds(1))  // initial_delay_ms 1000
-            let twice = try await server.nextDelivery(subscriptionID: id) { $0.status == "RETRYING" }
+            let twice = try await server.nextDelivery(subscriptionID: id, timeout: Self.patience) { $0.status == "RETRYING" }
             #expect(twice.attempts == 2)
             #expect(twice.deliveryID == once.deliveryID)
             #expect(twice.responseStatus == 500)
             try await server.advanceClock(by: .seconds(2))  // × backoff_multiplier 2
-            let done = try await server.nextDelivery(subscriptionID: id)
+            let done = try await server.nextDelivery(subscriptionID: id, timeout: Self.patience)
             #expect(done.status == "SUCCESS")
             #expect(done.attempts == 3)
             #expect(receiver.deliveries.map(\.responseStatus) == [503, 500, 200])
             #expect(Set(receiver.deliveries.compactMap(\.deliveryID)) == [done.deliveryID])
-            #expect(try await receiver.nextEvent(ofType: .reservationDenied).eventID == done.eventID)
+            #expect(try await receiver.nextEvent(ofType: .reservationDenied, timeout: Self.patience).eventID == done.eventID)
         }
     }
 
@@ -166,14 +169,14 @@ struct WebhookReceiverTests {
 
             try await server.subscribeWebhook(to: receiver, eventTypes: [.reservationDenied])
             try await Self.deny(server)
-            _ = try await receiver.nextEvent(ofType: .reservationDenied)
+            _ = try await receiver.nextEvent(ofType: .reservationDenied, timeout: Self.patience)
             let consumed = await #expect(throws: CyclesWaitTimeout.self) {
                 try await receiver.nextEvent(ofType: .reservationDenied, timeout: .milliseconds(100))
             }
             #expect(consumed?.description.contains("nextEvent(ofType: reservation.denied)") == true)
             #expect(consumed?.description.contains("1 received, 1 already returned") == true, "\(String(describing: consumed))")
 
-            _ = try await server.nextEvent(ofType: .reservationDenied)
+            _ = try await server.nextEvent(ofType: .reservationDenied, timeout: Self.patience)
             let serverSide = await #expect(throws: CyclesWaitTimeout.self) {
                 try await server.nextEvent(ofType: .reservationDenied, timeout: .milliseconds(100))
             }
@@ -190,8 +193,8 @@ struct WebhookReceiverTests {
         try await Self.withServerAndReceiver(secret: nil) { server, receiver in
             let created = try await server.subscribeWebhook(to: receiver, eventTypes: [.reservationDenied])
             let generated = try #require(created.signingSecret)
-            async let fromServer = server.nextEvent(ofType: .reservationDenied)
-            async let fromReceiver = receiver.nextEvent(ofType: .reservationDenied)
+            async let fromServer = server.nextEvent(ofType: .reservationDenied, timeout: Self.patience)
+            async let fromReceiver = receiver.nextEvent(ofType: .reservationDenied, timeout: Self.patience)
             try await Self.deny(server)
             #expect(try await fromServer.eventID == fromReceiver.eventID)
             let delivery = try #require(receiver.deliveries.first)

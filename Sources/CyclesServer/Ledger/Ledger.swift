@@ -42,6 +42,8 @@ public final class Ledger: Sendable {
     let webhookSecurityFallback = Mutex<WebhookSecurityConfig>(.defaults)
     /// Tells the webhook dispatcher when the outbox may hold due deliveries.
     let outboxWatch = OutboxWatch()
+    /// How long purged kinds of records are kept (`Ledger+Retention.swift`).
+    let retentionPolicy = Mutex<RetentionPolicy>(.defaults)
     /// A temporary database file to delete on `close()` (used for `:memory:`).
     let temporaryPath: String?
 

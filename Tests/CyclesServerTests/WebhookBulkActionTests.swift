@@ -1,6 +1,7 @@
 import CyclesProtocol
 import Foundation
 import GRDB
+import NIOHTTP1
 import Testing
 
 @testable import CyclesServer

@@ -252,19 +252,19 @@ struct RetentionTests {
         #expect(try await ledger.checkInvariants().isEmpty)
     }
 
-    @Test("A purge batch holds the writer briefly: 2,000 finished reservations go in batches of 100")
+    @Test("A purge batch holds the writer briefly: 1,000 finished reservations go in batches of 100")
     func batchTiming() async throws {
         let ledger = try await Fixture.ledger(Fixture.seed(tenantAllocated: 1 << 40, agentAllocated: 1 << 40))
         defer { try? ledger.close() }
         try ledger.setRetention(Self.minimal)
-        for index in 0..<2000 {
+        for index in 0..<1000 {
             let id = try #require(try await ledger.reserveValue(Fixture.reserve(1, key: IdempotencyKey("bulk-\(index)"))).reservationID)
             _ = try await ledger.commit(id, CommitRequest(actual: .usdMicrocents(1)), as: Fixture.acme)
         }
         try await Self.moveClock(ledger, to: Fixture.start + 2 * Self.day)
         let report = try await ledger.purgeExpiredRecords()
-        #expect(report.reservations == 2000)
-        #expect(report.batches >= 20)
+        #expect(report.reservations == 1000)
+        #expect(report.batches >= 10)
         #expect(try await Self.counts(ledger)["reservation"] == 0)
         #expect(try await Self.counts(ledger)["idempotency"] == 0)
         #expect(try await ledger.checkInvariants().isEmpty)

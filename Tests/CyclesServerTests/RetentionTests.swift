@@ -252,6 +252,42 @@ struct RetentionTests {
         #expect(try await ledger.checkInvariants().isEmpty)
     }
 
+    @Test("A database from before v9 gains the retention indexes, and its old records purge")
+    func migration() async throws {
+        let path = FileManager.default.temporaryDirectory.path + "/migrate-v8-\(UUID().uuidString).sqlite"
+        defer { SchemaMigrationTests.removeDatabase(at: path) }
+        let v8 = try DatabasePool(path: path)
+        try LedgerSchema.migrator().migrate(v8, upTo: "v8-webhook-deliveries")
+        try await v8.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO tenant (tenant_id, namespace, name, status) VALUES ('acme', 'default', 'Acme', 'ACTIVE');
+                    INSERT INTO idempotency (tenant_id, endpoint, key, request_hash, http_status, body, reservation_id,
+                      created_at_ms, expires_at_ms) VALUES ('acme', 'decide', 'old', 'h', 200, x'7b7d', NULL, 1000, 2000);
+                    INSERT INTO event_log (event_id, event_type, category, tenant_id, timestamp_ms, body)
+                      VALUES ('evt_old', 'tenant.created', 'tenant', 'acme', 1000, '{}');
+                    INSERT INTO audit_log (log_id, at_ms, tenant_id, operation, status, actor_type)
+                      VALUES ('log_old', 1000, '__admin__', 'createTenant', 201, 'admin');
+                    """)
+        }
+        #expect(try await v8.read { db in try !db.indexes(on: "idempotency").contains { $0.name == "idempotency_unreserved_expiry" } })
+        try v8.close()
+
+        let ledger = try Ledger(databasePath: path)
+        defer { try? ledger.close() }
+        let indexes = try await ledger.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name IN (?, ?, ?, ?) ORDER BY name",
+                arguments: ["idempotency_unreserved_expiry", "event_tenant_created", "webhook_delivery_event", "webhook_delivery_completed"])
+        }
+        #expect(indexes == ["event_tenant_created", "idempotency_unreserved_expiry", "webhook_delivery_completed", "webhook_delivery_event"])
+        try ledger.setRetention(Self.minimal)
+        let report = try await ledger.purgeExpiredRecords()
+        #expect(report.idempotency == 1)
+        #expect(report.events == 1)
+        #expect(report.audit == 1)
+        #expect(try await Self.counts(ledger)["event_log"] == 0)
+    }
+
     @Test("A purge batch holds the writer briefly: 1,000 finished reservations go in batches of 100")
     func batchTiming() async throws {
         let ledger = try await Fixture.ledger(Fixture.seed(tenantAllocated: 1 << 40, agentAllocated: 1 << 40))

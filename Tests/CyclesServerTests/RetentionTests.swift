@@ -1,6 +1,7 @@
 import CyclesProtocol
 import Foundation
 import GRDB
+import NIOHTTP1
 import Testing
 
 @testable import CyclesServer
@@ -250,6 +251,37 @@ struct RetentionTests {
         try await ledger.advanceClock(namespace: "iso", byMs: 3 * Self.day)
         #expect(try await ledger.purgeExpiredRecords().reservations == 1)
         #expect(try await ledger.checkInvariants().isEmpty)
+    }
+
+    @Test("Under --mock, POST /__cycles/retention/purge purges what an advanced clock made due and answers the counts")
+    func controlRoute() async throws {
+        let server = try await ReferenceServer.start(.init(seed: Fixture.seed(), mock: true, retention: Self.minimal))
+        do {
+            let client = HTTPTestClient(baseURL: server.baseURL)
+            let admin = [(CyclesHeader.adminAPIKey, Fixture.adminKey)]
+            let reserved = try await client.send(
+                .POST, "/v1/reservations",
+                body: #"{"idempotency_key":"route-1","subject":{"tenant":"acme","agent":"bot"},"action":{"kind":"llm","name":"x"},"estimate":{"unit":"USD_MICROCENTS","amount":10}}"#)
+            let id = try #require(reserved.json["reservation_id"]?.stringValue)
+            #expect(try await client.send(.POST, "/v1/reservations/\(id)/release", body: #"{"idempotency_key":"route-2"}"#).status == 200)
+            #expect(try await client.send(.POST, "/__cycles/retention/purge", apiKey: nil).status == 401)
+            let early = try await client.send(.POST, "/__cycles/retention/purge", apiKey: nil, headers: admin)
+            #expect(early.status == 200)
+            #expect(early.json["reservations"] == 0)
+            let advanced = try await client.send(
+                .POST, "/__cycles/clock/advance", body: #"{"by_ms":\#(2 * Self.day)}"#, apiKey: nil, headers: admin)
+            #expect(advanced.status == 200)
+            let purged = try await client.send(.POST, "/__cycles/retention/purge", apiKey: nil, headers: admin)
+            #expect(purged.json["reservations"] == 1)
+            #expect(purged.json["longest_batch_ms"] != nil)
+            #expect(try await client.send(.GET, "/v1/reservations/\(id)").status == 404)
+            let invariants = try await client.send(.GET, "/__cycles/invariants", apiKey: nil, headers: admin)
+            #expect(invariants.json["ok"] == true)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
     }
 
     @Test("A database from before v9 gains the retention indexes, and its old records purge")

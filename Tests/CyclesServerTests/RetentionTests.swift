@@ -329,6 +329,12 @@ struct RetentionTests {
             let id = try #require(try await ledger.reserveValue(Fixture.reserve(1, key: IdempotencyKey("bulk-\(index)"))).reservationID)
             _ = try await ledger.commit(id, CommitRequest(actual: .usdMicrocents(1)), as: Fixture.acme)
         }
+        // An allowed reserve's answer and a commit's name their reservation, so neither is in the partial index
+        // `idempotency_unreserved_expiry`: the hot path maintains no new index entry.
+        let unreserved = try await ledger.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM idempotency WHERE reservation_id IS NULL")
+        }
+        #expect(unreserved == 0)
         try await Self.moveClock(ledger, to: Fixture.start + 2 * Self.day)
         let report = try await ledger.purgeExpiredRecords()
         #expect(report.reservations == 1000)

@@ -38,6 +38,24 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("seed-ids"), help: "Make reservation, event and request ids reproducible from this seed.")
     var seedIDs: UInt64?
 
+    @Option(help: "Keep idempotent answers this long (and always until their replay window closes); e.g. 24h. Default 24h, minimum 24h.")
+    var retentionIdempotency: String?
+
+    @Option(help: "Keep committed, released and expired reservations (and direct-debit charges) this long after they end. Default 30d, minimum 24h.")
+    var retentionReservations: String?
+
+    @Option(help: "Keep events this long (never while a delivery of them is pending). Default 90d, minimum 24h; follows --retention-audit when only that is given.")
+    var retentionEvents: String?
+
+    @Option(help: "Keep finished webhook deliveries this long. Default 14d, minimum 24h.")
+    var retentionDeliveries: String?
+
+    @Option(help: "Keep audit log entries this long. Default 90d, minimum 24h; follows --retention-events when only that is given.")
+    var retentionAudit: String?
+
+    @Option(help: "How often the retention purge runs, e.g. 60s (default).")
+    var retentionInterval = "60s"
+
     /// Flag errors found here are reported with `serve`'s own usage (errors thrown from `run()` would show the
     /// top-level `cycles` usage instead).
     func validate() throws {
@@ -45,6 +63,39 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError(
                 "--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        _ = try retentionSettings()
+    }
+
+    /// The retention policy and purge interval the flags ask for; a malformed duration or a policy the server
+    /// refuses (below a minimum, events and audit differing) is a usage error naming the flag.
+    func retentionSettings() throws -> (policy: RetentionPolicy, interval: Duration) {
+        func parse(_ text: String?, _ flag: String) throws -> Int64? {
+            guard let text else { return nil }
+            guard let ms = RetentionPolicy.parseDuration(text) else {
+                throw ValidationError("\(flag) '\(text)': expected a positive duration such as 90s, 15m, 24h or 30d")
+            }
+            return ms
+        }
+        var policy = RetentionPolicy.defaults
+        if let ms = try parse(retentionIdempotency, "--retention-idempotency") { policy.idempotencyMs = ms }
+        if let ms = try parse(retentionReservations, "--retention-reservations") { policy.reservationsMs = ms }
+        if let ms = try parse(retentionDeliveries, "--retention-deliveries") { policy.deliveriesMs = ms }
+        // Events follow the audit log's retention (the admin spec), so either flag alone sets both.
+        let events = try parse(retentionEvents, "--retention-events")
+        let audit = try parse(retentionAudit, "--retention-audit")
+        if let value = events ?? audit {
+            policy.eventsMs = events ?? value
+            policy.auditMs = audit ?? value
+        }
+        do {
+            try policy.validate()
+        } catch {
+            throw ValidationError(error.message)
+        }
+        guard let interval = try parse(retentionInterval, "--retention-interval") else {
+            throw ValidationError("--retention-interval must be given")
+        }
+        return (policy, .milliseconds(interval))
     }
 
     func run() async throws {
@@ -59,12 +110,14 @@ struct ServeCommand: AsyncParsableCommand {
         } else {
             document = .demo
         }
+        let retention = try retentionSettings()
         let server: ReferenceServer
         do {
             server = try await ReferenceServer.start(
                 .init(
                     host: host, port: port, databasePath: database, seed: document, adminKey: adminKey,
-                    mock: mock, logLevel: level, deterministicIDSeed: seedIDs))
+                    mock: mock, logLevel: level, deterministicIDSeed: seedIDs, retention: retention.policy,
+                    retentionInterval: retention.interval))
         } catch let error as LedgerError {
             throw StartupError("cannot apply seed\(seed.map { " \($0)" } ?? ""): \(error.message)")
         } catch let error as ServerStartError {

@@ -77,6 +77,7 @@ public struct MockControlRoutes: Sendable {
         }
         group.get("invariants") { request, _ in await self.respond(request) { try await self.invariants(request) } }
         group.post("reset") { request, _ in await self.respond(request) { try await self.reset(request) } }
+        group.post("retention/purge") { request, _ in await self.respond(request) { try await self.purgeRetention() } }
     }
 
     // MARK: - Authentication and answers

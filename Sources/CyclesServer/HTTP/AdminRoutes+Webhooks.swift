@@ -30,6 +30,13 @@ extension AdminRoutes {
                 return try .json(try await ledger.listWebhooks(query), tenant: nil)
             }
         }
+        router.post("/v1/admin/webhooks/bulk-action") { request, _ in
+            await respond(to: request) {
+                try requireAdmin(request)
+                let body = try await decode(WebhookBulkActionRequest.self, from: request)
+                return try .json(try await ledger.bulkActionWebhooks(body), tenant: nil)
+            }
+        }
         router.get("/v1/admin/webhooks/:subscription_id") { request, context in
             await respond(to: request) {
                 try requireAdmin(request)

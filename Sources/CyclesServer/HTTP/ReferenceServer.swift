@@ -25,11 +25,13 @@ public final class ReferenceServer: Sendable {
     private let sweeper: Task<Void, Never>
     /// Sends the webhook outbox (`WebhookDispatcher`).
     private let dispatcher: Task<Void, Never>
+    /// Purges what the retention policy lets go (`Ledger.purgeExpiredRecords`).
+    private let retention: Task<Void, Never>
     private let stopped = Mutex(false)
 
     private init(
         port: Int, host: String, ledger: Ledger, serviceGroup: ServiceGroup, runTask: Task<Void, any Error>,
-        sweeper: Task<Void, Never>, dispatcher: Task<Void, Never>
+        sweeper: Task<Void, Never>, dispatcher: Task<Void, Never>, retention: Task<Void, Never>
     ) {
         self.port = port
         self.baseURL = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
@@ -38,6 +40,7 @@ public final class ReferenceServer: Sendable {
         self.runTask = runTask
         self.sweeper = sweeper
         self.dispatcher = dispatcher
+        self.retention = retention
     }
 
     /// Opens the ledger, applies the seed, binds the socket and starts the expiry sweeper. Returns once the server
@@ -45,9 +48,15 @@ public final class ReferenceServer: Sendable {
     public static func start(_ configuration: ReferenceServerConfiguration = .init()) async throws -> ReferenceServer {
         var logger = Logger(label: "cycles-server")
         logger.logLevel = configuration.logLevel
+        do {
+            try configuration.retention.validate()
+        } catch {
+            throw ServerStartError(message: error.message)
+        }
         let ledger = try Ledger(
             databasePath: configuration.databasePath, adminKey: configuration.adminKey,
             deterministicIDSeed: configuration.deterministicIDSeed)
+        try ledger.setRetention(configuration.retention)
         if let seed = configuration.seed {
             // Budgets that survive in a persistent database keep their state across restarts.
             try await ledger.applySeed(seed, namespace: Ledger.defaultNamespace, keepExistingBudgets: true)
@@ -140,9 +149,29 @@ public final class ReferenceServer: Sendable {
                 if sent == 0 { try? await Task.sleep(for: .milliseconds(50)) }
             }
         }
+        // Retention: every `retentionInterval`, a purge in short batches (each its own write transaction, so requests
+        // interleave with it). Driven by the ledger clock, so under `--mock` an advanced clock makes records due.
+        let retentionInterval = configuration.retentionInterval
+        let retention = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: retentionInterval)
+                if Task.isCancelled { break }
+                do {
+                    let report = try await ledger.purgeExpiredRecords()
+                    if report.total > 0 {
+                        sweepLogger.info(
+                            "retention purged \(report.total) rows in \(report.batches) batches (longest \(report.longestBatchMs) ms)")
+                    }
+                } catch is CancellationError {
+                    break
+                } catch {
+                    sweepLogger.warning("retention purge failed: \(error)")
+                }
+            }
+        }
         return ReferenceServer(
             port: port, host: configuration.host, ledger: ledger, serviceGroup: serviceGroup, runTask: runTask,
-            sweeper: sweeper, dispatcher: dispatcher)
+            sweeper: sweeper, dispatcher: dispatcher, retention: retention)
     }
 
     /// Stops accepting connections, lets in-flight requests finish (their writes commit), stops the sweeper and
@@ -159,6 +188,8 @@ public final class ReferenceServer: Sendable {
         _ = await sweeper.value
         dispatcher.cancel()
         _ = await dispatcher.value
+        retention.cancel()
+        _ = await retention.value
         try? ledger.close()
     }
 

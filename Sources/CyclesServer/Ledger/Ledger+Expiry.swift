@@ -80,6 +80,8 @@ extension Ledger {
     /// Expires everything due in `namespace` by its clock; returns the expired ids.
     @discardableResult
     public func sweepExpired(namespace: String) async throws -> [ReservationID] {
+        // Keys whose `expires_at` passed on this clock become EXPIRED with their `api_key.expired` event.
+        try await expireDueAPIKeys(namespace: namespace)
         // A cheap read first, so an idle sweep never takes the write lock.
         let now = self.now(namespace: namespace)
         let due = try await pool.read { db in

@@ -45,6 +45,8 @@ public final class Ledger: Sendable {
     /// Signalled after every commit that appended an event or changed a webhook delivery, so `CyclesTesting`'s
     /// "await the next event / delivery" helpers wake without polling (`Ledger+EventStreamWatch.swift`).
     package let eventStreamChanges = ChangeSignal()
+    /// How long purged kinds of records are kept (`Ledger+Retention.swift`).
+    let retentionPolicy = Mutex<RetentionPolicy>(.defaults)
     /// A temporary database file to delete on `close()` (used for `:memory:`).
     let temporaryPath: String?
 

@@ -460,6 +460,25 @@ enum LedgerSchema {
                     CREATE INDEX webhook_delivery_subscription ON webhook_delivery(subscription_id, id);
                     """)
         }
+        // v9: retention (`Ledger+Retention.swift`). Indexes that let each purge batch find its oldest rows by range
+        // instead of scanning a table, chosen so the successful reserve path writes no extra index entry:
+        // - idempotency answers that belong to no reservation (decide, dry-run and denied reserves, events, funding),
+        //   by expiry. A partial index: a live reserve's row names its reservation and is left out (it goes with its
+        //   reservation, found through the primary key), so an ALLOW reserve maintains nothing new.
+        // - direct-debit charges (`POST /v1/events`) by creation, per tenant.
+        // - deliveries by event (an event with a delivery still PENDING or RETRYING is never purged) and finished
+        //   deliveries by completion.
+        migrator.registerMigration("v9-retention") { db in
+            try db.execute(
+                sql: """
+                    CREATE INDEX idempotency_unreserved_expiry ON idempotency(tenant_id, expires_at_ms)
+                      WHERE reservation_id IS NULL;
+                    CREATE INDEX event_tenant_created ON event(tenant_id, created_at_ms);
+                    CREATE INDEX webhook_delivery_event ON webhook_delivery(event_id);
+                    CREATE INDEX webhook_delivery_completed ON webhook_delivery(completed_at_ms)
+                      WHERE completed_at_ms IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }

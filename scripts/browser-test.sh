@@ -4,8 +4,9 @@
 #
 #   scripts/browser-test.sh dashboard --url URL --admin-key KEY --api-key KEY --tenant T [--out DIR]
 #       walks the live dashboard of a `cycles serve --mock` (see scripts/browser_driver.py) and saves screenshots
-#   scripts/browser-test.sh screenshot FILE OUT.png [--expand-first-details] [--width N]
-#       a full-page screenshot of a local HTML file (for example a `cycles conformance … --html` report)
+#   scripts/browser-test.sh screenshot FILE OUT.png [--expand-first-details [--details-selector CSS]] [--width N]
+#       a full-page screenshot of a local HTML file, opened offline (for example a `cycles conformance … --html`
+#       report); fails if the page reaches for the network or the <details> does not open
 #   scripts/browser-test.sh setup
 #       only makes the venv; prints PYTHON=<venv python>
 #

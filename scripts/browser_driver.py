@@ -8,8 +8,9 @@
         commit whose answer it dropped in the request journal. Saves
         screenshots in DIR (dashboard.png is the whole page at the end).
 
-    screenshot FILE OUT.png [--expand-first-details] [--width N]
-        Opens a local HTML file (offline: file://), optionally opens its first <details> by clicking its summary, and
+    screenshot FILE OUT.png [--expand-first-details [--details-selector CSS]] [--width N]
+        Opens a local HTML file with the browser's network cut off (fails if the page tries to load anything from
+        elsewhere), optionally opens its first <details> (or the first matching CSS) by clicking its summary, and
         saves a full-page screenshot.
 """
 
@@ -258,11 +259,21 @@ def run_screenshot(arguments):
         raise Failure(f"no such file: {path}")
     driver = make_driver(arguments.width)
     try:
+        # Offline, as a CI artifact is opened: the browser's network is cut before the page loads, and the page must
+        # not have tried to fetch anything from elsewhere (a CDN, a font, an image).
+        driver.execute_cdp_cmd("Network.enable", {})
+        driver.execute_cdp_cmd("Network.emulateNetworkConditions", {
+            "offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0})
         driver.get("file://" + urllib.parse.quote(path))
+        remote = driver.execute_script(
+            "return performance.getEntriesByType('resource').map(e => e.name).filter(n => !n.startsWith('file:')"
+            " && !n.startsWith('data:'));")
+        if remote:
+            raise Failure(f"{path} loads from the network, so it does not work offline: {remote}")
         if arguments.expand_first_details:
-            details = driver.find_elements(By.TAG_NAME, "details")
+            details = driver.find_elements(By.CSS_SELECTOR, arguments.details_selector)
             if not details:
-                raise Failure(f"{path} has no <details> to expand")
+                raise Failure(f"{path} has no {arguments.details_selector} to expand")
             summaries = details[0].find_elements(By.TAG_NAME, "summary")
             if summaries:
                 driver.execute_script("arguments[0].scrollIntoView();", summaries[0])
@@ -291,7 +302,10 @@ def main():
     screenshot = commands.add_parser("screenshot", help="screenshot a local HTML file")
     screenshot.add_argument("file")
     screenshot.add_argument("out")
-    screenshot.add_argument("--expand-first-details", action="store_true")
+    screenshot.add_argument("--expand-first-details", action="store_true",
+                            help="click the summary of the first <details> (or of --details-selector) and check it opened")
+    screenshot.add_argument("--details-selector", default="details",
+                            help="which <details> to expand, as a CSS selector (default: details)")
     screenshot.add_argument("--width", type=int, default=1280)
     arguments = parser.parse_args()
     try:

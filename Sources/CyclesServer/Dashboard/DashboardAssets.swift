@@ -26,8 +26,8 @@ enum DashboardAssets {
         td.num { text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap; }
         td.scope, td.key, td.id, td.path, td.url, code { font-family:ui-monospace,"DejaVu Sans Mono",monospace; font-size:12px; }
         td.scope, td.url, td.path, code { word-break:break-all; } td.id { white-space:nowrap; }
-        td.path { min-width:24ch; } td.key { overflow:hidden; }
-        td.key span { display:block; max-width:20ch; overflow:hidden; text-overflow:ellipsis; white-space:nowrap; }
+        td.path { min-width:24ch; }
+        td.key span { display:inline-block; vertical-align:middle; width:18ch; overflow:hidden; text-overflow:ellipsis; white-space:nowrap; }
         td.unit { font-size:11px; color:var(--muted); }
         .barcol { width:32%; min-width:160px; }
         .bar { display:flex; height:14px; border-radius:3px; overflow:hidden; background:#eef0f3; }

@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import CyclesConformance
 import CyclesProtocol
-import CyclesServer
+@testable import CyclesServer
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -35,6 +35,23 @@ struct DashboardTests {
             throw error
         }
         await server.stop()
+    }
+
+    @Test("Amounts, durations and bar widths are written exactly")
+    func formatting() {
+        #expect(DashboardFormat.amount(1_000_000_000, unit: .usdMicrocents) == "$10.00")
+        #expect(DashboardFormat.amount(12_345, unit: .usdMicrocents) == "$0.00012345")
+        #expect(DashboardFormat.amount(-150_000_000, unit: .usdMicrocents) == "-$1.50")
+        #expect(DashboardFormat.amount(Int64.max, unit: .usdMicrocents) == "$92,233,720,368.54775807")
+        #expect(DashboardFormat.amount(-1_234_567, unit: .tokens) == "-1,234,567")
+        #expect(DashboardFormat.amount(Int64.min, unit: .tokens) == "-9,223,372,036,854,775,808")
+        #expect(DashboardFormat.duration(950) == "950 ms")
+        #expect(DashboardFormat.duration(185_000) == "3 m 05 s")
+        #expect(DashboardFormat.duration(-600_000) == "-10 m 00 s")
+        #expect(DashboardFormat.percent(1, of: 3) == "33.33")
+        #expect(DashboardFormat.percent(5, of: 0) == "0")
+        #expect(DashboardFormat.percent(7, of: 5) == "100.00")
+        #expect(DashboardFormat.timeOfDay(Fixture.start) == "08:00:00")
     }
 
     @Test("Without an admin key the dashboard is off, and --no-dashboard removes it")

@@ -39,6 +39,8 @@ final class Dashboard: Sendable {
         // ACTIVE that the ledger would answer as expired.
         _ = try await ledger.sweepExpired(namespace: namespace)
         let snapshot = try await ledger.dashboardSnapshot(namespace: namespace)
+        // The invariant check reads the whole namespace. It runs only while a page is open, at most about three times
+        // a second (see the stream); a benchmark leaves the page closed or the dashboard off.
         let violations = try await ledger.checkInvariants(namespace: namespace)
         return DashboardView(
             namespace: namespace, snapshot: snapshot, clock: ledger.clock(namespace: namespace), controls: controls,

@@ -3,9 +3,10 @@ import GRDB
 
 /// What the dashboard shows of one namespace, read in one pass over the ledger's tables.
 ///
-/// Bounded on purpose: the dashboard may watch a server under load, so every list is a small `LIMIT` over an
-/// index (active reservations by deadline, events by sequence, deliveries by id) rather than the whole namespace
-/// that `state(namespace:)` dumps.
+/// Bounded on purpose: the dashboard may watch a server under load, so every list is a small `LIMIT` rather than the
+/// whole namespace that `state(namespace:)` dumps. Active reservations, events and deliveries are read in index
+/// order (deadline, sequence, id); the finished list sorts the namespace's finished reservations, which no index
+/// orders by end time.
 struct DashboardLedgerSnapshot: Sendable {
     /// Every namespace, for the selector.
     var namespaces: [String]

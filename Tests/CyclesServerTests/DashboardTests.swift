@@ -161,6 +161,15 @@ struct DashboardTests {
             let state = try await server.ledger.state(namespace: "default")
             #expect(state.reservations.first { $0.reservationID == id.rawValue }?.status == .expired)
 
+            let frozen = try await client.browse(.POST, "/dashboard/clock", headers: json, form: "mode=frozen")
+            #expect(frozen.status == 200)
+            #expect(server.ledger.clock(namespace: "default").mode == .frozen(atMs: Fixture.start + 600_000))
+            let real = try await client.browse(.POST, "/dashboard/clock", headers: json, form: "mode=real")
+            #expect(real.status == 200)
+            #expect(server.ledger.clock(namespace: "default").mode == .real)
+            let unknownMode = try await client.browse(.POST, "/dashboard/clock", headers: json, form: "mode=backwards")
+            #expect(unknownMode.status == 400)
+
             let bad = try await client.browse(.POST, "/dashboard/faults", headers: json, form: "rule=%7B%22effect%22%3A%7B%7D%7D")
             #expect(bad.status == 400)
             let rule = #"{"match":{"operation":"commit"},"effect":{"type":"drop_response"},"times":2}"#

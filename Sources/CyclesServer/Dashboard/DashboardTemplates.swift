@@ -156,7 +156,7 @@ enum DashboardTemplates {
         {{#empty(journal)}}<p class="empty">No requests match.</p>{{/empty(journal)}}
         {{^empty(journal)}}
         <table class="journal">
-        <thead><tr><th>#</th><th>time</th><th>tenant</th><th>operation</th><th>request</th><th>idempotency key</th><th>reservation</th><th>got back</th><th>fault</th><th>took</th></tr></thead>
+        <thead><tr><th>#</th><th title="when the request arrived, by the wall clock (not the namespace clock)">wall time</th><th>tenant</th><th>operation</th><th>request</th><th>idempotency key</th><th>reservation</th><th>got back</th><th>fault</th><th>took</th></tr></thead>
         <tbody>
         {{#journal}}
         <tr class="journal-entry {{outcomeClass}}" data-operation="{{operation}}"><td>{{sequence}}</td><td>{{time}}</td><td>{{tenant}}</td><td>{{operation}}</td><td class="path">{{method}} {{path}}</td><td class="key"><span title="{{idempotencyKey}}">{{idempotencyKey}}</span></td><td class="id">{{reservationID}}</td>

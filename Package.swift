@@ -35,6 +35,8 @@ let package = Package(
         // Drivers, adapters and every other child process (Foundation's `Process` crashes on Linux; see ChildProcess).
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        // The dashboard's server-rendered HTML (`/dashboard`): logic-less templates that HTML-escape by default.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .target(
@@ -68,6 +70,7 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 // Webhook delivery (the dispatcher's outbound POSTs).
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
             swiftSettings: strictSettings
         ),
@@ -192,6 +195,8 @@ let package = Package(
             dependencies: [
                 "CyclesProtocol",
                 "CyclesServer",
+                // ChildProcess: the dashboard's browser test runs scripts/browser-test.sh.
+                "CyclesConformance",
                 "CyclesTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

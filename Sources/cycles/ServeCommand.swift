@@ -1,4 +1,5 @@
 import ArgumentParser
+import CyclesProtocol
 import CyclesServer
 import Logging
 
@@ -30,6 +31,11 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Flag(help: "Enable the mock layer: the /__cycles control API and faults (both need the admin key), and the request journal.")
     var mock = false
+
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Serve the live dashboard at /dashboard (needs the admin key; --no-dashboard serves only the API).")
+    var dashboard = true
 
     @Option(help: "trace, debug, info (logs every request), notice, warning, error or critical.")
     var logLevel = "warning"
@@ -116,8 +122,8 @@ struct ServeCommand: AsyncParsableCommand {
             server = try await ReferenceServer.start(
                 .init(
                     host: host, port: port, databasePath: database, seed: document, adminKey: adminKey,
-                    mock: mock, logLevel: level, deterministicIDSeed: seedIDs, retention: retention.policy,
-                    retentionInterval: retention.interval))
+                    mock: mock, dashboard: dashboard, logLevel: level, deterministicIDSeed: seedIDs,
+                    retention: retention.policy, retentionInterval: retention.interval))
         } catch let error as LedgerError {
             throw StartupError("cannot apply seed\(seed.map { " \($0)" } ?? ""): \(error.message)")
         } catch let error as ServerStartError {
@@ -133,6 +139,14 @@ struct ServeCommand: AsyncParsableCommand {
             print("\(seed == nil ? "Demo tenant" : "Tenant"): \(tenant.tenantID)   API key: \(key.key)")
             if let admin = adminKey ?? document.adminKey { print("Admin key: \(admin)") }
             print("Try: curl -s '\(server.baseURL)/v1/balances?tenant=\(tenant.tenantID)' -H 'X-Cycles-API-Key: \(key.key)'")
+        }
+        if dashboard, let admin = adminKey ?? document.adminKey {
+            // Under --mock (a local, throw-away server) the link logs straight in: the key rides in the fragment,
+            // which the browser never sends; the page posts it once and drops it from the address bar.
+            print(
+                mock
+                    ? "Dashboard: \(server.baseURL)/dashboard/login#key=\(PercentEncoding.encode(admin))"
+                    : "Dashboard: \(server.baseURL)/dashboard (log in with the admin key)")
         }
         print("Press Ctrl-C to stop.")
         // Flush now so the URL and key appear immediately even when stdout is a pipe or a file.

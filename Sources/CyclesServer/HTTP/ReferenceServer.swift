@@ -27,11 +27,14 @@ public final class ReferenceServer: Sendable {
     private let dispatcher: Task<Void, Never>
     /// Purges what the retention policy lets go (`Ledger.purgeExpiredRecords`).
     private let retention: Task<Void, Never>
+    /// The `/dashboard` routes, when on; stopping the server ends their open streams.
+    private let dashboard: Dashboard?
     private let stopped = Mutex(false)
 
     private init(
         port: Int, host: String, ledger: Ledger, serviceGroup: ServiceGroup, runTask: Task<Void, any Error>,
-        sweeper: Task<Void, Never>, dispatcher: Task<Void, Never>, retention: Task<Void, Never>
+        sweeper: Task<Void, Never>, dispatcher: Task<Void, Never>, retention: Task<Void, Never>,
+        dashboard: Dashboard?
     ) {
         self.port = port
         self.baseURL = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
@@ -41,6 +44,7 @@ public final class ReferenceServer: Sendable {
         self.sweeper = sweeper
         self.dispatcher = dispatcher
         self.retention = retention
+        self.dashboard = dashboard
     }
 
     /// Opens the ledger, applies the seed, binds the socket and starts the expiry sweeper. Returns once the server
@@ -70,12 +74,15 @@ public final class ReferenceServer: Sendable {
         router.add(middleware: ProtocolErrorMiddleware(exchange: exchange))
         // Mock controls (opt-in): the `/__cycles` routes, and fault injection + journal around the runtime routes.
         // Without `mock` neither exists, so `/__cycles` is a 404 and the fault header is an ordinary unknown header.
-        if configuration.mock {
+        let controls = configuration.mock ? MockControls(hooks: MockLedgerHooks(ledger: ledger)) : nil
+        if let controls {
             // Offline development delivers webhooks to loopback HTTP receivers (until an operator PUTs a config).
             ledger.useDevelopmentWebhookSecurityDefaults()
-            MockControlRoutes.register(
-                on: router, ledger: ledger, controls: MockControls(hooks: MockLedgerHooks(ledger: ledger)))
+            MockControlRoutes.register(on: router, ledger: ledger, controls: controls)
         }
+        // The dashboard shares the mock's journal and fault rules, so it shows what the control API sees.
+        let dashboard = configuration.dashboard ? Dashboard(ledger: ledger, controls: controls) : nil
+        dashboard?.addRoutes(to: router)
         configuration.configureRouter?(router, ledger)
         RuntimeRoutes.register(on: router, exchange: exchange)
         AdminRoutes.register(on: router, exchange: exchange)
@@ -171,7 +178,7 @@ public final class ReferenceServer: Sendable {
         }
         return ReferenceServer(
             port: port, host: configuration.host, ledger: ledger, serviceGroup: serviceGroup, runTask: runTask,
-            sweeper: sweeper, dispatcher: dispatcher, retention: retention)
+            sweeper: sweeper, dispatcher: dispatcher, retention: retention, dashboard: dashboard)
     }
 
     /// Stops accepting connections, lets in-flight requests finish (their writes commit), stops the sweeper and
@@ -182,6 +189,8 @@ public final class ReferenceServer: Sendable {
             return !stopped
         }
         guard first else { return }
+        // An open dashboard stream is a response in progress: graceful shutdown would wait for it forever.
+        dashboard?.close()
         await serviceGroup.triggerGracefulShutdown()
         _ = await runTask.result
         sweeper.cancel()

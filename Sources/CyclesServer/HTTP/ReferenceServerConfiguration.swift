@@ -19,6 +19,9 @@ public struct ReferenceServerConfiguration: Sendable {
     /// "operator" and nothing a caller sends can inject a fault. Even when on, the control API and the fault header
     /// need the admin key.
     public var mock: Bool
+    /// Serves the live dashboard at `/dashboard` (default on). It answers only while an admin key is configured, and
+    /// only to a browser that logged in with it; turn it off to serve nothing but the API (`--no-dashboard`).
+    public var dashboard: Bool
     /// Server log level (default `.warning`).
     public var logLevel: Logger.Level
     /// How often the background sweeper expires stale reservations (default 1 s).
@@ -39,9 +42,9 @@ public struct ReferenceServerConfiguration: Sendable {
     /// Creates a configuration.
     public init(
         host: String = "127.0.0.1", port: Int = 0, databasePath: String = ":memory:", seed: SeedDocument? = nil,
-        adminKey: String? = nil, mock: Bool = false, logLevel: Logger.Level = .warning, sweepInterval: Duration = .seconds(1),
-        deterministicIDSeed: UInt64? = nil, maximumBodySize: Int = 1 << 20, retention: RetentionPolicy = .defaults,
-        retentionInterval: Duration = .seconds(60),
+        adminKey: String? = nil, mock: Bool = false, dashboard: Bool = true, logLevel: Logger.Level = .warning,
+        sweepInterval: Duration = .seconds(1), deterministicIDSeed: UInt64? = nil, maximumBodySize: Int = 1 << 20,
+        retention: RetentionPolicy = .defaults, retentionInterval: Duration = .seconds(60),
         configureRouter: (@Sendable (Router<BasicRequestContext>, Ledger) -> Void)? = nil
     ) {
         self.host = host
@@ -50,6 +53,7 @@ public struct ReferenceServerConfiguration: Sendable {
         self.seed = seed
         self.adminKey = adminKey
         self.mock = mock
+        self.dashboard = dashboard
         self.logLevel = logLevel
         self.sweepInterval = sweepInterval
         self.deterministicIDSeed = deterministicIDSeed

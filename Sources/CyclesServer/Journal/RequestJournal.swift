@@ -34,6 +34,10 @@ public final class RequestJournal: Sendable {
         }
     }
 
+    /// How many entries were ever recorded (the last sequence number given out; cleared entries still count), so
+    /// a watcher can tell whether anything arrived without copying the entries.
+    public var recordedCount: Int { state.withLock { $0.nextSequence - 1 } }
+
     /// The entries that pass `query`, in arrival order (the most recent `limit` of them).
     public func entries(matching query: JournalQuery = JournalQuery()) -> [JournalEntry] {
         let matching = state.withLock { $0.entries.filter(query.matches) }

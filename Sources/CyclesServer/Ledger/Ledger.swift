@@ -47,6 +47,9 @@ public final class Ledger: Sendable {
     package let eventStreamChanges = ChangeSignal()
     /// How long purged kinds of records are kept (`Ledger+Retention.swift`).
     let retentionPolicy = Mutex<RetentionPolicy>(.defaults)
+    /// Counts finished write transactions, so a watcher (the dashboard's live stream) can tell cheaply whether the
+    /// ledger may have changed. One relaxed atomic increment per write: nothing waits on it, nothing is woken.
+    let writeGeneration = Atomic<UInt64>(0)
     /// A temporary database file to delete on `close()` (used for `:memory:`).
     let temporaryPath: String?
 
@@ -232,6 +235,8 @@ public final class Ledger: Sendable {
             tenants.withLock { $0 = Dictionary(uniqueKeysWithValues: tenantRows.map { ($0.tenantID, $0) }) }
             expiryHorizon.invalidateAll()
         }
+        // Seeding and namespace changes write outside `write`; they all end here, so watchers see them too.
+        writeGeneration.add(1, ordering: .relaxed)
         // Seeding and namespace changes add or delete tenants, and their policies with them.
         try reloadPolicies()
     }
@@ -263,6 +268,9 @@ public final class Ledger: Sendable {
         RandomIdentifier.hexString(SHA256.hash(data: try CyclesJSON.encode(value)))
     }
 
+    /// How many write transactions have finished so far (committed or not); changes whenever the ledger may have.
+    public var changeGeneration: UInt64 { writeGeneration.load(ordering: .relaxed) }
+
     // MARK: - Clock
 
     /// The time the namespace's clock reads now (epoch ms).
@@ -287,6 +295,7 @@ public final class Ledger: Sendable {
     /// The caller's `RequestCorrelation` is bound again inside `body`: a queued job runs on GRDB's writer queue,
     /// outside the request's task, and `recordAudit` reads it there.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        defer { writeGeneration.add(1, ordering: .relaxed) }
         guard let correlation = RequestCorrelation.current else { return try await batcher.write(body) }
         return try await batcher.write { db in
             try RequestCorrelation.$current.withValue(correlation) { try body(db) }

@@ -1,0 +1,63 @@
+import CyclesProtocol
+import Synchronization
+
+/// The live dashboard on `cycles serve` (`/dashboard`): a thin, read-mostly view over the engine.
+///
+/// It reads the ledger (budgets, reservations, events, deliveries, the invariant check), and under `--mock` the
+/// request journal and the fault rules, and renders them as server-side HTML (`DashboardTemplates`). A
+/// Server-Sent Events stream (`/dashboard/stream`) pushes re-rendered sections when the ledger changes
+/// (`Ledger.changeGeneration`, one atomic increment per write, read by the stream, never waited on by a writer) and
+/// the namespace clock once a second. Under `--mock` it also moves the clock and arms or removes fault rules through
+/// the same ledger and `MockControls` calls as the `/__cycles` control API; without `--mock` it changes nothing.
+///
+/// It exists only while an admin key is configured, and every route except the login needs a session that the
+/// admin key opened (`DashboardSessions`).
+final class Dashboard: Sendable {
+    let ledger: Ledger
+    /// The mock layer's state, `nil` without `--mock`.
+    let controls: MockControls?
+    let sessions = DashboardSessions()
+    /// Set when the server stops, so open streams end and graceful shutdown does not wait on them.
+    private let closing = Atomic<Bool>(false)
+
+    /// The path every dashboard route starts with.
+    static let pathPrefix = "/dashboard"
+
+    init(ledger: Ledger, controls: MockControls?) {
+        self.ledger = ledger
+        self.controls = controls
+    }
+
+    /// Ends every open stream (at their next tick) and refuses new ones.
+    func close() { closing.store(true, ordering: .relaxed) }
+
+    var isClosing: Bool { closing.load(ordering: .relaxed) }
+
+    /// The view of `namespace` with the journal narrowed by `filter`.
+    func view(namespace: String, filter: DashboardView.JournalFilter) async throws -> DashboardView {
+        // Expiries that fell due are applied first (as every listing does), so the page never shows a reservation
+        // ACTIVE that the ledger would answer as expired.
+        _ = try await ledger.sweepExpired(namespace: namespace)
+        let snapshot = try await ledger.dashboardSnapshot(namespace: namespace)
+        // The invariant check reads the whole namespace. It runs only while a page is open, at most about three times
+        // a second (see the stream); a benchmark leaves the page closed or the dashboard off.
+        let violations = try await ledger.checkInvariants(namespace: namespace)
+        return DashboardView(
+            namespace: namespace, snapshot: snapshot, clock: ledger.clock(namespace: namespace), controls: controls,
+            filter: filter, violations: violations)
+    }
+
+    /// What changes whenever anything the dashboard shows may have: compared, never waited on.
+    struct ChangeSignature: Hashable {
+        var ledgerGeneration: UInt64
+        var journalCount: Int
+        var faultRules: [FaultRule]
+        var clock: ClockMode
+    }
+
+    func changeSignature(namespace: String) -> ChangeSignature {
+        ChangeSignature(
+            ledgerGeneration: ledger.changeGeneration, journalCount: controls?.journal.recordedCount ?? 0,
+            faultRules: controls?.faults.list() ?? [], clock: ledger.clock(namespace: namespace).mode)
+    }
+}

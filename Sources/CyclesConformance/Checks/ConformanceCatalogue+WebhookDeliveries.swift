@@ -1,0 +1,5 @@
+import CyclesProtocol
+
+extension ConformanceCatalogue {
+    static let webhookDeliveries: [ConformanceCheck] = []
+}

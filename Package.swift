@@ -81,6 +81,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                // CyclesWebhookReceiver: its loopback HTTP server and the signature check.
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),
@@ -162,6 +167,9 @@ let package = Package(
         .executableTarget(
             name: "ReadmeMockQuickstart", dependencies: ["Cycles", "CyclesTesting"],
             path: "Examples/Readme/MockQuickstart"),
+        .executableTarget(
+            name: "ReadmeWebhookReceiver", dependencies: ["Cycles", "CyclesTesting"],
+            path: "Examples/Readme/WebhookReceiver"),
         // The `cycles` executable's own logic (build info, `--version`); links the executable module for testing.
         .testTarget(
             name: "CyclesCommandTests",
@@ -186,10 +194,6 @@ let package = Package(
                 "CyclesServer",
                 "CyclesTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                // The loopback webhook receiver of the delivery tests, and its signature check.
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -31,6 +31,8 @@ public final class CyclesTestServer: Sendable {
     public let startSeed: SeedDocument
     /// A ready client acting with the start seed's first key and tenant (test-speed retries; see `makeClient`).
     public let client: CyclesClient
+    /// What `nextEvent` and `nextDelivery` already returned (`CyclesTestServer+Events.swift`).
+    let awaitedRecords = AwaitedRecords()
 
     /// The first API key of the start seed (the key tests usually act with).
     public var apiKey: String? { defaultNamespace.apiKey }

@@ -43,6 +43,7 @@ extension Ledger {
             String(decoding: try CyclesJSON.encode(event), as: UTF8.self),
         ])
         try enqueueDeliveries(db, event, context: context, now: now, excluding: excludedSubscription)
+        signalEventStreamChangeOnCommit(db)
     }
 
     // MARK: - Budget transitions

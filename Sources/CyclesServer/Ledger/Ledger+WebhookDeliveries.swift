@@ -207,6 +207,7 @@ extension Ledger {
             for event in events {
                 try self.insertDelivery(db, subscriptionID: subscriptionID, event: event, context: context, now: now)
             }
+            self.signalEventStreamChangeOnCommit(db)
             return WebhookReplayResponse(
                 replayID: "replay_" + RandomIdentifier.hex(byteCount: 8), eventsQueued: events.count,
                 estimatedCompletionSeconds: max(1, events.count / 10))
@@ -313,6 +314,7 @@ extension Ledger {
             // Queued before the subscription was paused or disabled: closed, not sent.
             let ids = inactive
             try await write { db in
+                self.signalEventStreamChangeOnCommit(db)
                 for deliveryID in ids {
                     try db.execute(
                         sql: """
@@ -351,6 +353,7 @@ extension Ledger {
     func recordDeliveryAttempt(_ delivery: DueDelivery, _ outcome: DeliveryOutcome) async throws {
         let context = EventContext(requestID: nil, traceID: delivery.traceID, traceFlags: delivery.traceFlags)
         try await write { db in
+            self.signalEventStreamChangeOnCommit(db)
             let now = self.now(namespace: Self.defaultNamespace)
             let attempts = delivery.attempts + 1
             if outcome.succeeded {

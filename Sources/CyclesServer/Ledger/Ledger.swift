@@ -42,6 +42,9 @@ public final class Ledger: Sendable {
     let webhookSecurityFallback = Mutex<WebhookSecurityConfig>(.defaults)
     /// Tells the webhook dispatcher when the outbox may hold due deliveries.
     let outboxWatch = OutboxWatch()
+    /// Signalled after every commit that appended an event or changed a webhook delivery, so `CyclesTesting`'s
+    /// "await the next event / delivery" helpers wake without polling (`Ledger+EventStreamWatch.swift`).
+    package let eventStreamChanges = ChangeSignal()
     /// A temporary database file to delete on `close()` (used for `:memory:`).
     let temporaryPath: String?
 

@@ -64,12 +64,12 @@ final class WebhookDispatcher: Sendable {
         headers += [
             ("Content-Type", "application/json"),
             ("User-Agent", "cycles-server-webhooks"),
-            ("X-Cycles-Event-Id", delivery.eventID),
-            ("X-Cycles-Event-Type", delivery.eventType),
-            ("X-Cycles-Delivery-Id", delivery.deliveryID),
+            (CyclesHeader.webhookEventID, delivery.eventID),
+            (CyclesHeader.webhookEventType, delivery.eventType),
+            (CyclesHeader.webhookDeliveryID, delivery.deliveryID),
             (CyclesHeader.traceID, delivery.traceID),
             (CyclesHeader.traceparent, TraceContext.makeTraceparent(traceID: delivery.traceID, flags: delivery.traceFlags)),
-            ("X-Cycles-Signature", signature(body: body, secret: delivery.secret)),
+            (CyclesHeader.webhookSignature, signature(body: body, secret: delivery.secret)),
         ]
         return headers
     }
@@ -77,7 +77,7 @@ final class WebhookDispatcher: Sendable {
     /// `sha256=<hex HMAC-SHA256(body, secret)>`.
     static func signature(body: [UInt8], secret: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))
-        return "sha256=" + RandomIdentifier.hexString(Array(mac))
+        return CyclesHeader.webhookSignatureScheme + RandomIdentifier.hexString(Array(mac))
     }
 
     func attempt(_ delivery: Ledger.DueDelivery, policy: WebhookURLPolicy) async -> Ledger.DeliveryOutcome {

@@ -61,6 +61,11 @@ struct DefectDetectionTests {
         (.acceptsAdminOnlyTenantSubscriptions, ["SRV-HOOK-002"]),
         (.acceptsSelectorlessSubscriptions, ["SRV-HOOK-001"]),
         (.leaksTenantDeliveries, ["SRV-HOOK-003"]),
+        (.replaysNothing, ["SRV-HOOK-006"]),
+        (.misreportsRetrySchedule, ["SRV-HOOK-005"]),
+        // Every check that receives a delivery verifies its signature.
+        (.forgesWebhookSignatures, ["SRV-HOOK-004", "SRV-HOOK-005", "SRV-HOOK-006"]),
+        (.deliveriesLoseTraceHeaders, ["SRV-HOOK-004"]),
     ]
 
     @Test("A defective server makes exactly the right checks fail", arguments: expectations)

@@ -135,7 +135,7 @@ extension DefectiveProxy {
         case .forgesWebhookSignatures:
             // The bug: the signature does not match the body (one hex digit differs, as a wrong key or a re-encoded
             // body would make it).
-            guard let index = headers.firstIndex(where: { $0.name.lowercased() == "x-cycles-signature" }) else { break }
+            guard let index = headers.firstIndex(where: { $0.name.lowercased() == CyclesHeader.webhookSignature.lowercased() }) else { break }
             var signature = Array(headers[index].value)
             if let last = signature.last { signature[signature.count - 1] = last == "0" ? "1" : "0" }
             headers[index].value = String(signature)

@@ -68,9 +68,11 @@ extension ConformanceCatalogue {
             try await withSubscribedReceiver(context, tenant, extra: ["retry_policy": .object(policy)]) { receiver, subscription in
                 receiver.answer(500)
                 let denial = try await context.deniedDryRun(tenant)
-                let first = try await awaitDelivery(context, receiver, traceID: denial.traceID)
-                let eventID = first.eventID ?? ""
-                var attempts = [first]
+                // Judged through the delivery records, not through what reached the receiver: an attempt that failed
+                // in transport (a stale pooled connection, say) is still an attempt on the schedule.
+                let eventID = try await context.awaitEvents(
+                    of: tenant.tenantID, type: .reservationDenied, traceID: denial.traceID
+                ).first?["event_id"]?.stringValue ?? ""
                 for (attempt, delay) in [(1, Int64(60_000)), (2, 100_000)] {
                     let record = try await awaitDeliveryRecord(context, subscription.id, eventID: eventID) {
                         $0["attempts"]?.integerValue == Int64(attempt) && $0["status"]?.stringValue == "RETRYING"
@@ -83,24 +85,22 @@ extension ConformanceCatalogue {
                             + "next_retry_at \(record["next_retry_at"] ?? .null)",
                         expected: "next_retry_at = attempted_at + \(delay) ms", spec: "WebhookRetryPolicy schedule")
                     _ = try await clock.advance(byMs: delay)
-                    attempts.append(
-                        try await receiver.nextDelivery(timeout: CheckContext.eventArrivalTimeout) { $0.eventID == eventID })
                 }
                 let failed = try await awaitDeliveryRecord(context, subscription.id, eventID: eventID) {
-                    $0["status"]?.stringValue != "RETRYING"
+                    ($0["attempts"]?.integerValue ?? 0) > 2 || $0["status"]?.stringValue == "FAILED"
                 }
                 try context.expect(
                     failed["status"]?.stringValue == "FAILED" && failed["attempts"]?.integerValue == 3
                         && failed["next_retry_at"] == nil,
                     "after max_retries (2) the record reads \(failed)", expected: "status FAILED, attempts 3, no next_retry_at",
                     spec: "WebhookDelivery FAILED: all retries exhausted")
-                let sent = receiver.deliveries.filter { $0.eventID == eventID }.count
+                let received = receiver.deliveries.filter { $0.eventID == eventID }
                 try context.expect(
-                    sent == 3, "the receiver got \(sent) attempts of \(eventID)", expected: "1 + max_retries = 3",
-                    spec: "WebhookRetryPolicy.max_retries")
+                    (1...3).contains(received.count), "the receiver got \(received.count) attempts of \(eventID)",
+                    expected: "at most 1 + max_retries = 3", spec: "WebhookRetryPolicy.max_retries")
                 try context.expect(
-                    attempts.allSatisfy { $0.verifiesSignature(secret: subscription.secret) },
-                    "a retry's X-Cycles-Signature does not verify", expected: "every attempt signed",
+                    received.allSatisfy { $0.verifiesSignature(secret: subscription.secret) },
+                    "an attempt's X-Cycles-Signature does not verify", expected: "every attempt signed",
                     spec: "signature header rules")
                 _ = try await context.awaitAdminEvents(
                     of: ProtocolEvent.systemTenant, "event_type=system.webhook_delivery_failed",

@@ -361,8 +361,8 @@ extension ConformanceCatalogue {
         },
         ConformanceCheck(
             "SRV-EVT-007", .should, .events,
-            "Admin operations emit their lifecycle events with EventData payloads: tenant.created, tenant.suspended, tenant.reactivated, api_key.created and api_key.revoked (key_id, never the secret), budget.created and budget.funded (previous/new allocated)",
-            spec: "EventType; EventDataTenantLifecycle; EventDataApiKey (key_id never the raw key); EventDataBudgetLifecycle",
+            "Admin operations emit their lifecycle events with EventData payloads: tenant.created, tenant.suspended, tenant.reactivated, api_key.created and api_key.revoked (key_id, never the secret), budget.created and budget.funded (previous/new allocated), and webhook.created, webhook.paused and webhook.deleted where subscriptions are served",
+            spec: "EventType; EventDataTenantLifecycle; EventDataApiKey (key_id never the raw key); EventDataBudgetLifecycle; EventDataWebhookLifecycle",
             requires: [.adminKey, .adminAPI]
         ) { context in
             let tenantID = FixtureNaming.tenantID()
@@ -391,10 +391,27 @@ extension ConformanceCatalogue {
                 tenantID: tenantID, scope: scope,
                 ["operation": "CREDIT", "amount": context.amount(500), "idempotency_key": .string(FixtureNaming.idempotencyKey("fund"))])
             try context.expectStatus(fund, 200, because: "funding the budget")
-            let wanted: [EventType] = [
+            var wanted: [EventType] = [
                 .tenantCreated, .tenantSuspended, .tenantReactivated, .apiKeyCreated, .apiKeyRevoked, .budgetCreated,
                 .budgetFunded,
             ]
+            // Webhook lifecycle, where the target serves the reference subscription operations.
+            let subscribed = try await context.send(
+                try context.adminRequest(
+                    "POST", "/v1/admin/webhooks?tenant_id=\(FixtureNaming.queryEscape(tenantID))",
+                    json: context.webhookBody(types: [.reservationDenied])))
+            let subscriptionID = subscribed.json?["subscription"]?["subscription_id"]?.stringValue
+            if subscribed.status == 201, let subscriptionID {
+                try context.expectStatus(
+                    try await context.patchAdminWebhook(subscriptionID, ["status": "PAUSED"]), 200,
+                    because: "pausing the subscription")
+                try context.expectStatus(
+                    try await context.send(try context.adminRequest("DELETE", "/v1/admin/webhooks/\(subscriptionID)")), 204,
+                    because: "deleting the subscription")
+                wanted += [.webhookCreated, .webhookPaused, .webhookDeleted]
+            } else {
+                await context.note("webhook lifecycle events not judged: \(subscribed.summary)")
+            }
             let events = try await context.awaitAdminEvents(
                 of: tenantID, waitingFor: wanted.map(\.rawValue).joined(separator: ", ")
             ) { events in
@@ -416,6 +433,16 @@ extension ConformanceCatalogue {
                 wrong.append("\(type.rawValue) \(first(type)), expected key_id \(key.keyID)")
             }
             let funded = first(.budgetFunded)
+            if let subscriptionID, wanted.contains(.webhookCreated) {
+                let (created, paused, deleted) = (first(.webhookCreated), first(.webhookPaused), first(.webhookDeleted))
+                if created["subscription_id"]?.stringValue != subscriptionID || created["new_status"]?.stringValue != "ACTIVE" {
+                    wrong.append("webhook.created \(created)")
+                }
+                if paused["previous_status"]?.stringValue != "ACTIVE" || paused["new_status"]?.stringValue != "PAUSED" {
+                    wrong.append("webhook.paused \(paused)")
+                }
+                if deleted["subscription_id"]?.stringValue != subscriptionID { wrong.append("webhook.deleted \(deleted)") }
+            }
             if let before = funded["previous_state"]?["allocated"]?.integerValue,
                 let after = funded["new_state"]?["allocated"]?.integerValue, after - before != 500
             {

@@ -55,6 +55,14 @@ public enum JSONValue: Hashable, Sendable, Codable {
     public var stringValue: String? { if case .string(let value) = self { value } else { nil } }
     /// The integer, if this is `.integer`.
     public var integerValue: Int64? { if case .integer(let value) = self { value } else { nil } }
+    /// The number, if this is `.integer` or `.double` (a JSON number either way).
+    public var numberValue: Double? {
+        switch self {
+        case .integer(let value): Double(value)
+        case .double(let value): value
+        default: nil
+        }
+    }
     /// The boolean, if this is `.bool`.
     public var boolValue: Bool? { if case .bool(let value) = self { value } else { nil } }
     /// The members, if this is `.object`.

@@ -28,7 +28,9 @@ struct DefectDetectionTests {
     ]
 
     /// Admin-plane checks run through the proxy for the admin-plane defects (and the general ones they must see).
-    static let adminProbes = ["SRV-ADM-003", "SRV-ADM-006", "SRV-ADM-008", "SRV-ADM-009", "SRV-ADM-010"]
+    static let adminProbes = [
+        "SRV-ADM-003", "SRV-ADM-006", "SRV-ADM-008", "SRV-ADM-009", "SRV-ADM-010", "SRV-ADM-012",
+    ]
 
     static let adminExpectations: [(DefectiveProxy.Defect, Set<String>)] = [
         (.none, []),
@@ -37,8 +39,39 @@ struct DefectDetectionTests {
         (.admitsSuspendedTenants, ["SRV-ADM-006"]),
         (.adminErrorsWithoutRequestID, ["SRV-ADM-009", "SRV-ADM-010"]),
         (.dropsTraceHeader, ["SRV-ADM-009", "SRV-ADM-010"]),
-        // SRV-ADM-006 judges the suspended reserve's 403 as an error answer, so it sees the content type too.
-        (.textPlainErrors, ["SRV-ADM-006", "SRV-ADM-009", "SRV-ADM-010"]),
+        // SRV-ADM-006 judges the suspended reserve's 403 and SRV-ADM-012 the 409 IDEMPOTENCY_MISMATCH as error
+        // answers, so they see the content type too.
+        (.textPlainErrors, ["SRV-ADM-006", "SRV-ADM-009", "SRV-ADM-010", "SRV-ADM-012"]),
+        (.misreportsFunding, ["SRV-ADM-012"]),
+    ]
+
+    /// The event-stream checks, run through the proxy for each event-stream defect. (The event and webhook defects
+    /// touch disjoint routes, so each defect runs only its own area's checks, which keeps the suite short.)
+    static let eventProbes = ConformanceCatalogue.all.map(\.id).filter { $0.hasPrefix("SRV-EVT-") }
+
+    static let eventExpectations: [(DefectiveProxy.Defect, Set<String>)] = [
+        (.none, []),
+        // The leaked stream's cursors are the admin listing's, so walking the tenant listing breaks as well.
+        (.leaksOtherTenantsEvents, ["SRV-EVT-005", "SRV-EVT-006"]),
+        (.eventsLoseRequestID, ["SRV-EVT-003"]),
+        // Every check that judges a listed reservation.denied payload against its schema or figures.
+        (.corruptsEventPayloads, ["SRV-EVT-001", "SRV-EVT-002", "SRV-EVT-003", "SRV-EVT-005"]),
+        (.emitsEventsForRejectedRequests, ["SRV-EVT-004"]),
+    ]
+
+    /// The webhook checks, run through the proxy for each webhook defect.
+    static let webhookProbes = ConformanceCatalogue.all.map(\.id).filter { $0.hasPrefix("SRV-HOOK-") }
+
+    static let webhookExpectations: [(DefectiveProxy.Defect, Set<String>)] = [
+        (.none, []),
+        (.acceptsAdminOnlyTenantSubscriptions, ["SRV-HOOK-002"]),
+        (.acceptsSelectorlessSubscriptions, ["SRV-HOOK-001"]),
+        (.leaksTenantDeliveries, ["SRV-HOOK-003"]),
+        (.replaysNothing, ["SRV-HOOK-006"]),
+        (.misreportsRetrySchedule, ["SRV-HOOK-005"]),
+        // Every check that receives a delivery verifies its signature.
+        (.forgesWebhookSignatures, ["SRV-HOOK-004", "SRV-HOOK-005", "SRV-HOOK-006"]),
+        (.deliveriesLoseTraceHeaders, ["SRV-HOOK-004"]),
     ]
 
     @Test("A defective server makes exactly the right checks fail", arguments: expectations)
@@ -49,6 +82,16 @@ struct DefectDetectionTests {
     @Test("A defective admin plane makes exactly the right admin checks fail", arguments: adminExpectations)
     func adminDefectIsCaught(_ defect: DefectiveProxy.Defect, _ expectedFailures: Set<String>) async throws {
         try await Self.expect(defect, failing: expectedFailures, among: Self.adminProbes)
+    }
+
+    @Test("A defective event stream makes exactly the right event checks fail", arguments: eventExpectations)
+    func eventDefectIsCaught(_ defect: DefectiveProxy.Defect, _ expectedFailures: Set<String>) async throws {
+        try await Self.expect(defect, failing: expectedFailures, among: Self.eventProbes)
+    }
+
+    @Test("A defective webhook plane makes exactly the right webhook checks fail", arguments: webhookExpectations)
+    func webhookDefectIsCaught(_ defect: DefectiveProxy.Defect, _ expectedFailures: Set<String>) async throws {
+        try await Self.expect(defect, failing: expectedFailures, among: Self.webhookProbes)
     }
 
     /// Runs `probes` through a proxy with `defect` and expects exactly `expectedFailures` to fail, nothing skipped.

@@ -45,6 +45,30 @@ final class DefectiveProxy: Sendable {
         case admitsSuspendedTenants
         /// Admin-plane and auth errors lose their `X-Request-Id` header.
         case adminErrorsWithoutRequestID
+        /// `RESET` funding answers report the new allocation as the new remaining (reserved, spent and debt ignored).
+        case misreportsFunding
+        /// `GET /v1/events` answers the whole event stream: every tenant's events, admin-only categories included.
+        case leaksOtherTenantsEvents
+        /// Listed events lose their `request_id`.
+        case eventsLoseRequestID
+        /// Listed `reservation.denied` events carry `data.unit` in lowercase (outside `UnitEnum`).
+        case corruptsEventPayloads
+        /// A reserve refused with a 4xx still emits `reservation.denied` under the request's trace id.
+        case emitsEventsForRejectedRequests
+        /// A tenant-owned subscription with admin-only types or categories is stored (as `__system__`) and answered 201.
+        case acceptsAdminOnlyTenantSubscriptions
+        /// A subscription created with no event types and no categories is stored with `reservation.denied`.
+        case acceptsSelectorlessSubscriptions
+        /// `GET /v1/webhooks/{id}/deliveries` answers any tenant key as if it were the operator key.
+        case leaksTenantDeliveries
+        /// Replay selects nothing (the window is lost) and answers 202 with `events_queued` 0.
+        case replaysNothing
+        /// Delivery listings report `next_retry_at` one second after the attempt, whatever the retry policy says.
+        case misreportsRetrySchedule
+        /// Deliveries carry an `X-Cycles-Signature` that does not match their body.
+        case forgesWebhookSignatures
+        /// Deliveries lose `X-Cycles-Trace-Id` and `traceparent`.
+        case deliveriesLoseTraceHeaders
     }
 
     let baseURL: String
@@ -70,7 +94,10 @@ final class DefectiveProxy: Sendable {
             let wire = WireRequest(
                 method: request.method.rawValue, path: request.uri.description, headers: headers,
                 body: body.readableBytes > 0 ? String(buffer: body) : nil)
-            let answer = try await Self.handle(wire, defect: defect, upstream: upstream, memory: memory)
+            let answer =
+                wire.path.hasPrefix(Self.relayPath + "?")
+                ? try await Self.relay(wire, defect: defect)
+                : try await Self.handle(wire, defect: defect, upstream: upstream, memory: memory)
             var fields = HTTPFields()
             for header in answer.headers {
                 let name = header.name.lowercased()
@@ -110,6 +137,7 @@ final class DefectiveProxy: Sendable {
         }
         var iterator = ports.makeAsyncIterator()
         let port = await iterator.next() ?? -1
+        await memory.setBaseURL("http://127.0.0.1:\(port)")
         return DefectiveProxy(
             baseURL: "http://127.0.0.1:\(port)", serviceGroup: serviceGroup, runTask: runTask, upstream: upstream)
     }
@@ -135,6 +163,9 @@ final class DefectiveProxy: Sendable {
             && request.path.contains("sort_by="):
             return try await offsetPage(request, upstream: upstream)
         default: break
+        }
+        if let answer = try await eventDefectRequest(&request, defect: defect, upstream: upstream, memory: memory) {
+            return answer
         }
         let isReserve = request.method == "POST" && request.path == "/v1/reservations"
         let isCommit = request.method == "POST" && request.path.hasSuffix("/commit")
@@ -204,6 +235,7 @@ final class DefectiveProxy: Sendable {
             answer.status = 200
             answer.body = JSONText.encode(fake)
         }
+        try await eventDefectAnswer(&answer, to: request, defect: defect, upstream: upstream)
         return answer
     }
 
@@ -271,9 +303,12 @@ final class DefectiveProxy: Sendable {
 
 /// What the proxy remembers between requests.
 actor ProxyMemory {
+    /// The proxy's own base URL (the relay's address), set once it listens.
+    private(set) var baseURL = ""
     private var creates: [String: JSONValue] = [:]
     private var commits: [String: WireExchange] = [:]
 
+    func setBaseURL(_ url: String) { baseURL = url }
     func rememberCreate(_ id: String, _ body: JSONValue) { creates[id] = body }
     func createBody(_ id: String) -> JSONValue? { creates[id] }
     func rememberCommit(_ id: String, _ key: String, _ answer: WireExchange) { commits[id + "|" + key] = answer }

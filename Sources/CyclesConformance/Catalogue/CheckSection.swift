@@ -15,6 +15,10 @@ public enum CheckSection: String, Codable, Sendable, CaseIterable {
     /// The governance admin plane: auth introspection, tenant lifecycle on the runtime plane, key permissions and
     /// revocation, tenant isolation and headers of admin answers.
     case admin = "ADM"
+    /// The event stream: emitted types and their payloads, correlation ids, listings, isolation.
+    case events = "EVT"
+    /// Webhook subscriptions and deliveries: the subscription invariants, signatures, headers, retries, replay.
+    case webhooks = "HOOK"
 
     /// A human heading for console output.
     public var title: String {
@@ -26,6 +30,8 @@ public enum CheckSection: String, Codable, Sendable, CaseIterable {
         case .concurrency: "Concurrency and invariants"
         case .client: "Client mode"
         case .admin: "Admin plane"
+        case .events: "Event stream"
+        case .webhooks: "Webhook subscriptions and deliveries"
         }
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 public enum ConformanceCatalogue {
     /// All checks, section by section.
     public static let all: [ConformanceCheck] =
-        wire + errors + strictness + lifecycle + idempotency + concurrency + client + admin
+        wire + errors + strictness + lifecycle + idempotency + concurrency + client + admin + events + webhooks
 
     /// The descriptors of all checks.
     public static var descriptors: [CheckDescriptor] { all.map(\.descriptor) }

@@ -33,6 +33,9 @@ extension WireShape {
         case .integer(let minimum, let maximum):
             guard let number = value.integerValue else { return false }
             return number >= minimum && number <= maximum
+        case .number(let minimum, let maximum):
+            guard let number = value.numberValue else { return false }
+            return number >= minimum && number <= maximum
         case .boolean:
             return value.boolValue != nil
         case .oneOf(let allowed):
@@ -76,6 +79,10 @@ extension WireShape {
             guard number >= minimum else {
                 throw Violation(minimum == 0 ? "\(name) must not be negative" : "\(name) must be at least \(minimum)")
             }
+            guard number <= maximum else { throw Violation("\(name) must be at most \(maximum)") }
+        case .number(let minimum, let maximum):
+            guard let number = value.numberValue else { throw Violation("\(name) must be a number") }
+            guard number >= minimum else { throw Violation("\(name) must be at least \(minimum)") }
             guard number <= maximum else { throw Violation("\(name) must be at most \(maximum)") }
         case .boolean:
             guard value.boolValue != nil else { throw Violation("\(name) must be a boolean") }

@@ -21,6 +21,11 @@ extension WireShape {
             if number < minimum { return ["\(path): \(number) is below the minimum \(minimum)"] }
             if number > maximum { return ["\(path): \(number) is above the maximum \(maximum)"] }
             return []
+        case .number(let minimum, let maximum):
+            guard let number = value.numberValue else { return ["\(path): expected a number"] }
+            if number < minimum { return ["\(path): \(number) is below the minimum \(minimum)"] }
+            if number > maximum { return ["\(path): \(number) is above the maximum \(maximum)"] }
+            return []
         case .boolean:
             return value.boolValue == nil ? ["\(path): expected a boolean"] : []
         case .oneOf(let allowed):

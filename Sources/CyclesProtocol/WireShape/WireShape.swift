@@ -8,6 +8,8 @@ public indirect enum WireShape: Sendable {
     case hex32
     /// An integer (never a fraction) within the bounds.
     case integer(minimum: Int64 = .min, maximum: Int64 = .max)
+    /// A JSON number, integer or fraction (`type: number`, `format: double`), within the bounds.
+    case number(minimum: Double = -.infinity, maximum: Double = .infinity)
     /// `true` or `false`.
     case boolean
     /// One of the listed strings (a closed enum).

@@ -16,9 +16,15 @@ enum RFC3339 {
         return date.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) }
     }
 
-    /// `epochMs` written with millisecond precision in UTC.
+    /// `epochMs` written with millisecond precision in UTC. The milliseconds are written from the integer, not from a
+    /// `Date`: `Double(epochMs) / 1000` is often a hair below the true value and the formatter truncates, so about
+    /// half of all instants came out one millisecond early, and a filter or replay window bounded by an event's own
+    /// timestamp missed the event.
     static func string(_ epochMs: Int64) -> String {
-        Date(timeIntervalSince1970: Double(epochMs) / 1000)
-            .formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        let (seconds, milliseconds) = epochMs >= 0 ? epochMs.quotientAndRemainder(dividingBy: 1000)
+            : ((epochMs - 999) / 1000, epochMs - (epochMs - 999) / 1000 * 1000)
+        let whole = Date(timeIntervalSince1970: Double(seconds)).formatted(Date.ISO8601FormatStyle())
+        let fraction = String(milliseconds + 1000).dropFirst()
+        return whole.dropLast() + "." + fraction + "Z"
     }
 }

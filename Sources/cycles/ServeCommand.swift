@@ -34,6 +34,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "trace, debug, info (logs every request), notice, warning, error or critical.")
     var logLevel = "warning"
 
+    @Flag(help: "Serve GET /metrics in Prometheus text format (needs the admin key: X-Admin-API-Key or Authorization: Bearer).")
+    var metrics = false
+
+    @Option(help: "With --metrics: budgets that get per-scope gauges of their own, worst first; the rest are summed under __other__.")
+    var metricsScopeLimit = ServerMetrics.defaultScopeLimit
+
     // Spelled out: ArgumentParser would derive `--seed-i-ds` from `seedIDs`.
     @Option(name: .customLong("seed-ids"), help: "Make reservation, event and request ids reproducible from this seed.")
     var seedIDs: UInt64?
@@ -41,6 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
     /// Flag errors found here are reported with `serve`'s own usage (errors thrown from `run()` would show the
     /// top-level `cycles` usage instead).
     func validate() throws {
+        guard metricsScopeLimit >= 0 else { throw ValidationError("--metrics-scope-limit must be 0 or more") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError(
                 "--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -64,7 +71,8 @@ struct ServeCommand: AsyncParsableCommand {
             server = try await ReferenceServer.start(
                 .init(
                     host: host, port: port, databasePath: database, seed: document, adminKey: adminKey,
-                    mock: mock, logLevel: level, deterministicIDSeed: seedIDs))
+                    mock: mock, logLevel: level, deterministicIDSeed: seedIDs, metrics: metrics,
+                    metricsScopeLimit: metricsScopeLimit))
         } catch let error as LedgerError {
             throw StartupError("cannot apply seed\(seed.map { " \($0)" } ?? ""): \(error.message)")
         } catch let error as ServerStartError {
@@ -80,6 +88,9 @@ struct ServeCommand: AsyncParsableCommand {
             print("\(seed == nil ? "Demo tenant" : "Tenant"): \(tenant.tenantID)   API key: \(key.key)")
             if let admin = adminKey ?? document.adminKey { print("Admin key: \(admin)") }
             print("Try: curl -s '\(server.baseURL)/v1/balances?tenant=\(tenant.tenantID)' -H 'X-Cycles-API-Key: \(key.key)'")
+        }
+        if metrics, let admin = adminKey ?? document.adminKey {
+            print("Metrics: curl -s '\(server.baseURL)/metrics' -H 'Authorization: Bearer \(admin)'")
         }
         print("Press Ctrl-C to stop.")
         // Flush now so the URL and key appear immediately even when stdout is a pipe or a file.

@@ -20,6 +20,8 @@ public final class ReferenceServer: Sendable {
     public let baseURL: String
     /// The engine behind the server, usable directly (no socket).
     public let ledger: Ledger
+    /// This server's own metrics (`/metrics`), when `ReferenceServerConfiguration.metrics` is on.
+    public let metrics: ServerMetrics?
     private let serviceGroup: ServiceGroup
     private let runTask: Task<Void, any Error>
     private let sweeper: Task<Void, Never>
@@ -28,12 +30,13 @@ public final class ReferenceServer: Sendable {
     private let stopped = Mutex(false)
 
     private init(
-        port: Int, host: String, ledger: Ledger, serviceGroup: ServiceGroup, runTask: Task<Void, any Error>,
+        port: Int, host: String, ledger: Ledger, metrics: ServerMetrics?, serviceGroup: ServiceGroup, runTask: Task<Void, any Error>,
         sweeper: Task<Void, Never>, dispatcher: Task<Void, Never>
     ) {
         self.port = port
         self.baseURL = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
         self.ledger = ledger
+        self.metrics = metrics
         self.serviceGroup = serviceGroup
         self.runTask = runTask
         self.sweeper = sweeper
@@ -53,7 +56,10 @@ public final class ReferenceServer: Sendable {
             try await ledger.applySeed(seed, namespace: Ledger.defaultNamespace, keepExistingBudgets: true)
         }
 
-        let exchange = HTTPExchange(ledger: ledger, maximumBodySize: configuration.maximumBodySize)
+        // One registry per server (never the global MetricsSystem): in-process servers never mix their counts.
+        let metrics = configuration.metrics ? ServerMetrics(scopeLimit: configuration.metricsScopeLimit) : nil
+        let exchange = HTTPExchange(
+            ledger: ledger, maximumBodySize: configuration.maximumBodySize, metrics: metrics)
         let router = Router()
         // Every request (method and path, never headers, so keys stay out of logs) at `info`: `--log-level info`
         // shows the traffic. Added only when it would log, so the default `warning` costs the hot path nothing.
@@ -70,6 +76,7 @@ public final class ReferenceServer: Sendable {
         configuration.configureRouter?(router, ledger)
         RuntimeRoutes.register(on: router, exchange: exchange)
         AdminRoutes.register(on: router, exchange: exchange)
+        if let metrics { MetricsRoutes.register(on: router, exchange: exchange, metrics: metrics) }
 
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let application = Application(
@@ -124,7 +131,7 @@ public final class ReferenceServer: Sendable {
         // The outbox is read when `OutboxWatch` says it may hold due work: a committed event's deliveries are sent
         // within about 50 ms, and the retry schedule follows the default namespace's clock (a frozen `--mock` clock
         // holds retries until it is advanced).
-        let webhooks = WebhookDispatcher(ledger: ledger, logger: logger)
+        let webhooks = WebhookDispatcher(ledger: ledger, logger: logger, metrics: metrics)
         let dispatcher = Task {
             while !Task.isCancelled {
                 var sent = 0
@@ -141,7 +148,7 @@ public final class ReferenceServer: Sendable {
             }
         }
         return ReferenceServer(
-            port: port, host: configuration.host, ledger: ledger, serviceGroup: serviceGroup, runTask: runTask,
+            port: port, host: configuration.host, ledger: ledger, metrics: metrics, serviceGroup: serviceGroup, runTask: runTask,
             sweeper: sweeper, dispatcher: dispatcher)
     }
 

@@ -27,6 +27,11 @@ public struct ReferenceServerConfiguration: Sendable {
     public var deterministicIDSeed: UInt64?
     /// Largest accepted request body in bytes (default 1 MiB); larger bodies get 400 INVALID_REQUEST.
     public var maximumBodySize: Int
+    /// Serves `GET /metrics` (Prometheus text format, admin key required; `cycles serve --metrics`). Off by default.
+    public var metrics: Bool
+    /// With `metrics`: how many budgets get per-scope gauge series of their own (the rest are summed per unit under
+    /// `__other__`), which bounds the gauges' cardinality. Default `ServerMetrics.defaultScopeLimit` (100).
+    public var metricsScopeLimit: Int
     /// Called with the router before the runtime routes are registered, so extra routes (the mock's `/__cycles`
     /// controls) can be added, and middleware added here wraps the runtime routes too.
     public var configureRouter: (@Sendable (Router<BasicRequestContext>, Ledger) -> Void)?
@@ -35,7 +40,8 @@ public struct ReferenceServerConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 0, databasePath: String = ":memory:", seed: SeedDocument? = nil,
         adminKey: String? = nil, mock: Bool = false, logLevel: Logger.Level = .warning, sweepInterval: Duration = .seconds(1),
-        deterministicIDSeed: UInt64? = nil, maximumBodySize: Int = 1 << 20,
+        deterministicIDSeed: UInt64? = nil, maximumBodySize: Int = 1 << 20, metrics: Bool = false,
+        metricsScopeLimit: Int = ServerMetrics.defaultScopeLimit,
         configureRouter: (@Sendable (Router<BasicRequestContext>, Ledger) -> Void)? = nil
     ) {
         self.host = host
@@ -48,6 +54,8 @@ public struct ReferenceServerConfiguration: Sendable {
         self.sweepInterval = sweepInterval
         self.deterministicIDSeed = deterministicIDSeed
         self.maximumBodySize = maximumBodySize
+        self.metrics = metrics
+        self.metricsScopeLimit = metricsScopeLimit
         self.configureRouter = configureRouter
     }
 }

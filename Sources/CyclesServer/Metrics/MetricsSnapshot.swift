@@ -33,17 +33,18 @@ public struct MetricsSnapshot: Sendable {
 
     /// Adds the gauges to a (fresh, per-scrape) registry.
     func register(in registry: PrometheusCollectorRegistry) {
+        // Every per-budget gauge has labels tenant, scope and unit, and at most `scopeLimit` + (units) series.
+        let bound = " Per tenant, scope and unit; only the worst budgets (--metrics-scope-limit) have their own series, "
+            + "the rest are summed per unit under tenant=\"\(Self.overflowLabel)\",scope=\"\(Self.overflowLabel)\"."
         let balances: [(String, String, KeyPath<BudgetGauges, Int64>)] = [
-            ("cycles_budget_allocated", "Budget allocated", \.allocated),
-            ("cycles_budget_remaining", "Budget remaining", \.remaining),
-            ("cycles_budget_reserved", "Budget held by active reservations", \.reserved),
-            ("cycles_budget_spent", "Budget spent by commits and events", \.spent),
-            ("cycles_budget_debt", "Budget debt (overdraft in use)", \.debt),
-            ("cycles_budget_over_limit", "1 when the budget is over its overdraft limit (overflow row: how many are)",
+            ("cycles_budget_allocated", "Budget allocated, in the budget's unit.", \.allocated),
+            ("cycles_budget_remaining", "Budget remaining, in the budget's unit.", \.remaining),
+            ("cycles_budget_reserved", "Budget held by active reservations, in the budget's unit.", \.reserved),
+            ("cycles_budget_spent", "Budget spent by commits and events, in the budget's unit.", \.spent),
+            ("cycles_budget_debt", "Budget debt (overdraft in use), in the budget's unit.", \.debt),
+            ("cycles_budget_over_limit", "1 when the budget is over its overdraft limit (summed rows: how many are).",
              \.overLimit),
         ]
-        let bound = " in the budget's unit, per tenant, scope and unit; at most the scope limit worst budgets get a "
-            + "series of their own, the rest are summed per unit under tenant and scope \(Self.overflowLabel)."
         for budget in budgets {
             let labels = [("tenant", budget.tenant), ("scope", budget.scope), ("unit", budget.unit)]
             for (name, help, value) in balances {

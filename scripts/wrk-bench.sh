@@ -5,13 +5,15 @@
 #
 #   scripts/wrk-bench.sh [rounds] [seconds] [extra serve flags…]
 #   scripts/wrk-bench.sh 3 4 --database /tmp/bench.sqlite     # a file database instead of :memory:
+#   scripts/wrk-bench.sh 3 4 --metrics                         # with /metrics on (compare with a run without)
+#   CYCLES_BENCH_BINARY=.build/debug/cycles scripts/wrk-bench.sh 3 4   # another build of cycles
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 seconds=${2:-4}
 shift $(( $# > 2 ? 2 : $# ))
 port=17879
-binary=.build/release/cycles
+binary=${CYCLES_BENCH_BINARY:-.build/release/cycles}
 [ -x "$binary" ] || swift build -c release --product cycles
 "$binary" serve --port "$port" --seed Fixtures/seeds/bench.json "$@" > /tmp/cycles-wrk-bench.log 2>&1 &
 server=$!

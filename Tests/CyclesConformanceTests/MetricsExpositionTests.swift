@@ -11,9 +11,16 @@ struct MetricsExpositionTests {
     static let adminKey = "admin_metrics_0123456789abcdef"
     static let apiKey = "cyc_test_metrics_0123456789abcdef0123"
 
-    /// Tenant `acme` with 500 µ¢ on its tenant scope, and `scopeCount - 1` more budgets on agent scopes.
-    static func seed(agentBudgets: Int = 0) -> SeedDocument {
+    /// Tenant `acme` with 500 µ¢ on its tenant scope, `agentBudgets` more on agent scopes (1 000, 2 000, … µ¢, unused),
+    /// and with `overLimit` one agent budget over its overdraft limit.
+    static func seed(agentBudgets: Int = 0, overLimit: Bool = false) -> SeedDocument {
         var budgets = [SeedBudget(tenantID: "acme", scope: "tenant:acme", unit: .usdMicrocents, allocated: 500)]
+        if overLimit {
+            budgets.append(
+                SeedBudget(
+                    tenantID: "acme", scope: "tenant:acme/agent:over", unit: .usdMicrocents, allocated: 1_000,
+                    overdraftLimit: 5, debt: 10, isOverLimit: true))
+        }
         for index in 0..<agentBudgets {
             budgets.append(
                 SeedBudget(
@@ -153,8 +160,9 @@ struct MetricsExpositionTests {
 
     @Test("two servers in one process keep separate counts, and the scope gauges stop at the scope limit")
     func separateServersAndBoundedScopes() async throws {
-        // Server A: five budgets, a limit of two; server B: one reserve.
-        let first = try await ReferenceServer.start(.init(seed: Self.seed(agentBudgets: 4), metrics: true, metricsScopeLimit: 2))
+        // Server A: six budgets, one of them over limit, and a limit of two; server B: one reserve.
+        let first = try await ReferenceServer.start(
+            .init(seed: Self.seed(agentBudgets: 4, overLimit: true), metrics: true, metricsScopeLimit: 2))
         let second = try await ReferenceServer.start(.init(seed: Self.seed(), metrics: true))
         let firstClient = WireClient(baseURL: first.baseURL)
         let secondClient = WireClient(baseURL: second.baseURL)
@@ -175,17 +183,22 @@ struct MetricsExpositionTests {
         #expect(Self.value(firstSamples, "cycles_http_requests_total", reserved) == 3)
         #expect(Self.value(secondSamples, "cycles_http_requests_total", reserved) == 1)
 
-        // Two budgets listed (the tenant scope, 300 of 500 held, ranks first), three summed under __other__.
+        // Two budgets listed, worst first: the over-limit one, then the tenant scope (300 of 500 held); the four
+        // unused agent budgets are summed under __other__.
         let allocated = firstSamples.filter { $0.name == "cycles_budget_allocated" }
         #expect(allocated.count == 3)
-        #expect(
-            Self.value(firstSamples, "cycles_budget_reserved", ["tenant": "acme", "scope": "tenant:acme", "unit": "USD_MICROCENTS"])
-                == 300)
+        let over = ["tenant": "acme", "scope": "tenant:acme/agent:over", "unit": "USD_MICROCENTS"]
+        #expect(Self.value(firstSamples, "cycles_budget_over_limit", over) == 1)
+        #expect(Self.value(firstSamples, "cycles_budget_debt", over) == 10)
+        let tenantScope = ["tenant": "acme", "scope": "tenant:acme", "unit": "USD_MICROCENTS"]
+        #expect(Self.value(firstSamples, "cycles_budget_reserved", tenantScope) == 300)
         let other = ["tenant": "__other__", "scope": "__other__", "unit": "USD_MICROCENTS"]
-        // Agent budgets are 1000, 2000, 3000, 4000; none used, so ties rank by scope: a0 listed, a1…a3 summed.
-        #expect(Self.value(firstSamples, "cycles_budget_allocated", other) == 9_000)
-        #expect(Self.value(firstSamples, "cycles_budget_scopes", [:]) == 5)
-        #expect(Self.value(firstSamples, "cycles_budget_scopes_omitted", [:]) == 3)
+        #expect(Self.value(firstSamples, "cycles_budget_allocated", other) == 10_000)
+        #expect(Self.value(firstSamples, "cycles_budget_over_limit", other) == 0)
+        #expect(Self.value(firstSamples, "cycles_budget_scopes", [:]) == 6)
+        #expect(Self.value(firstSamples, "cycles_budget_scopes_omitted", [:]) == 4)
+        #expect(Self.value(firstSamples, "cycles_budget_scopes_over_limit", [:]) == 1)
+        #expect(Self.value(secondSamples, "cycles_budget_scopes_over_limit", [:]) == 0)
         await firstClient.shutdown()
         await secondClient.shutdown()
         await first.stop()

@@ -18,8 +18,8 @@ public import Prometheus
 ///
 /// Keeping the request path cheap: every series a request touches sits in a fixed table indexed by operation and
 /// status (or decision and reason), created on first use through a `ManagedAtomicLazyReference`. After that first
-/// request a request costs an atomic load and a relaxed atomic increment per counter, plus three relaxed increments
-/// in the latency histogram: no lock, no allocation, no dictionary. Only a status or reason code outside the known
+/// request a request costs an atomic load and a relaxed atomic increment per counter, three relaxed increments in
+/// the latency histogram and two monotonic clock reads: no lock, no allocation, no dictionary. Only a status or reason code outside the known
 /// set goes through the registry's own (locked) lookup. The per-scope gauges are computed when `/metrics` is
 /// scraped, not kept up to date on the reserve path.
 public final class ServerMetrics: Sendable {

@@ -5,6 +5,7 @@
 #
 #   scripts/wrk-bench.sh [rounds] [seconds] [extra serve flags…]
 #   scripts/wrk-bench.sh 3 4 --database /tmp/bench.sqlite     # a file database instead of :memory:
+#   scripts/wrk-bench.sh 3 4 --metrics                         # with /metrics on (compare with a run without)
 #   CYCLES_BINARY=/tmp/cycles-before scripts/wrk-bench.sh 3 3    # another build (before/after comparisons)
 set -euo pipefail
 cd "$(dirname "$0")/.."

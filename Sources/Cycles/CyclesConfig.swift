@@ -1,6 +1,7 @@
 public import AsyncHTTPClient
 public import CyclesProtocol
 public import Logging
+public import Tracing
 
 /// Everything a ``CyclesClient`` needs: where the server is, the API key, subject defaults, timeouts,
 /// the settlement retry policy, logging and the clock.
@@ -35,6 +36,10 @@ public struct CyclesConfig: Sendable {
     public var maxResponseBytes: Int
     /// The durable settlement journal (off by default; `CYCLES_JOURNAL_ENABLED`, `CYCLES_JOURNAL_DIR`).
     public var journal = JournalSettings()
+    /// Where client spans go (one per protocol call; see `docs/client.md`, "Tracing"). `nil` (the default) uses
+    /// `InstrumentationSystem.tracer` at each call, which is a no-op until the application bootstraps a tracer;
+    /// set it to give this client its own tracer (tests inject an in-memory one).
+    public var tracer: (any Tracer)?
 
     /// Creates a configuration. Only the base URL and API key are required.
     public init(

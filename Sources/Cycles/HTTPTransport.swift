@@ -37,12 +37,23 @@ struct HTTPTransport: Sendable {
         var operation: String
     }
 
-    /// Sends `exchange` and decodes a `Body` from an answer with `expectedStatus`, checked by `validate`.
+    /// Sends `exchange` and decodes a `Body` from an answer with `expectedStatus`, checked by `validate`, inside a
+    /// client span (a no-op unless a tracer is configured; see `HTTPTransport+Tracing.swift`).
     func send<Body: Decodable & Sendable>(
         _ exchange: Exchange, expecting expectedStatus: Int, as type: Body.Type,
         validate: (Body, Data) throws(CyclesError) -> Void = { _, _ throws(CyclesError) in }
     ) async throws -> CyclesResponse<Body> {
         let traceID = CyclesTrace.currentTraceID ?? RandomIdentifier.hex(byteCount: 16)
+        return try await withClientSpan(exchange, traceID: traceID) {
+            try await send(exchange, traceID: traceID, expecting: expectedStatus, as: type, validate: validate)
+        }
+    }
+
+    /// One attempt under `traceID`.
+    private func send<Body: Decodable & Sendable>(
+        _ exchange: Exchange, traceID: String, expecting expectedStatus: Int, as type: Body.Type,
+        validate: (Body, Data) throws(CyclesError) -> Void
+    ) async throws -> CyclesResponse<Body> {
         var request = HTTPClientRequest(url: url(for: exchange))
         request.method = exchange.method
         request.headers.add(name: CyclesHeader.apiKey, value: config.apiKey)

@@ -11,6 +11,9 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "Write a JSON report to this file.")
     var json: String?
 
+    @Option(help: "Write a self-contained HTML report to this file (opens offline; failures expand to their evidence).")
+    var html: String?
+
     @Option(name: .customLong("expected-failures"), help: "File of IDs known to fail, one per line (# reason).")
     var expectedFailures: String?
 
@@ -28,10 +31,11 @@ struct ReportOptions: ParsableArguments {
         return expected
     }
 
-    /// Writes the JUnit report of `report`, and the JSON report of `jsonReport` (by default `report` itself).
+    /// Writes the JUnit and HTML reports of `report`, and the JSON report of `jsonReport` (by default `report` itself).
     func write(_ report: ConformanceReport, json jsonReport: ConformanceReport? = nil) throws {
         if let junit { try JUnitReport.render(report).write(toFile: junit, atomically: true, encoding: .utf8) }
         if let json { try (jsonReport ?? report).jsonText().write(toFile: json, atomically: true, encoding: .utf8) }
+        if let html { try HTMLReport.render(report).write(toFile: html, atomically: true, encoding: .utf8) }
     }
 }
 

@@ -40,6 +40,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "trace, debug, info (logs every request), notice, warning, error or critical.")
     var logLevel = "warning"
 
+    @Flag(help: "Serve GET /metrics in Prometheus text format (needs the admin key: X-Admin-API-Key or Authorization: Bearer).")
+    var metrics = false
+
+    @Option(help: "With --metrics: budgets that get per-scope gauges of their own, worst first; the rest are summed under __other__.")
+    var metricsScopeLimit = ServerMetrics.defaultScopeLimit
+
     // Spelled out: ArgumentParser would derive `--seed-i-ds` from `seedIDs`.
     @Option(name: .customLong("seed-ids"), help: "Make reservation, event and request ids reproducible from this seed.")
     var seedIDs: UInt64?
@@ -65,6 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
     /// Flag errors found here are reported with `serve`'s own usage (errors thrown from `run()` would show the
     /// top-level `cycles` usage instead).
     func validate() throws {
+        guard metricsScopeLimit >= 0 else { throw ValidationError("--metrics-scope-limit must be 0 or more") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError(
                 "--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -123,7 +130,8 @@ struct ServeCommand: AsyncParsableCommand {
                 .init(
                     host: host, port: port, databasePath: database, seed: document, adminKey: adminKey,
                     mock: mock, dashboard: dashboard, logLevel: level, deterministicIDSeed: seedIDs,
-                    retention: retention.policy, retentionInterval: retention.interval))
+                    retention: retention.policy, retentionInterval: retention.interval, metrics: metrics,
+                    metricsScopeLimit: metricsScopeLimit))
         } catch let error as LedgerError {
             throw StartupError("cannot apply seed\(seed.map { " \($0)" } ?? ""): \(error.message)")
         } catch let error as ServerStartError {
@@ -147,6 +155,9 @@ struct ServeCommand: AsyncParsableCommand {
                 mock
                     ? "Dashboard: \(server.baseURL)/dashboard/login#key=\(PercentEncoding.encode(admin))"
                     : "Dashboard: \(server.baseURL)/dashboard (log in with the admin key)")
+        }
+        if metrics, let admin = adminKey ?? document.adminKey {
+            print("Metrics: curl -s '\(server.baseURL)/metrics' -H 'Authorization: Bearer \(admin)'")
         }
         print("Press Ctrl-C to stop.")
         // Flush now so the URL and key appear immediately even when stdout is a pipe or a file.

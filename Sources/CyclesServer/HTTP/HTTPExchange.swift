@@ -12,11 +12,14 @@ public struct HTTPExchange: Sendable {
     public let ledger: Ledger
     /// Largest accepted body.
     public let maximumBodySize: Int
+    /// Where runtime requests are counted (`/metrics`); `nil` when metrics are off, which costs nothing.
+    public let metrics: ServerMetrics?
 
     /// Creates the helper.
-    public init(ledger: Ledger, maximumBodySize: Int = 1 << 20) {
+    public init(ledger: Ledger, maximumBodySize: Int = 1 << 20, metrics: ServerMetrics? = nil) {
         self.ledger = ledger
         self.maximumBodySize = maximumBodySize
+        self.metrics = metrics
     }
 
     /// What a route produced: status, exact body bytes, and the tenant for `X-Cycles-Tenant`.
@@ -31,6 +34,10 @@ public struct HTTPExchange: Sendable {
         public var retryAfterSeconds: Int64?
         /// `X-RateLimit-Reset` Unix seconds (429 only).
         public var rateLimitResetEpochSeconds: Int64?
+        /// The decision of a fresh reserve or decide evaluation (counted by `/metrics`; never sent as a header).
+        public var decision: Decision?
+        /// The decision's reason code, for a `DENY`.
+        public var reasonCode: DecisionReasonCode?
 
         /// Creates a reply.
         public init(status: Int, body: Data, tenant: String?) {
@@ -60,6 +67,16 @@ public struct HTTPExchange: Sendable {
     /// Runs `work`, answering with its reply or with the protocol error body. Never throws: every failure becomes
     /// a response carrying `X-Request-Id`, `X-Cycles-Trace-Id` and, in error bodies, `request_id` and `trace_id`.
     public func respond(to request: Request, _ work: () async throws -> Reply) async -> Response {
+        await respond(to: request, operation: nil, work)
+    }
+
+    /// `respond(to:_:)` for a runtime operation: also counts the request, its latency and (reserve, decide) its
+    /// decision in `metrics`, when metrics are on.
+    public func respond(
+        to request: Request, operation: RuntimeOperation?, _ work: () async throws -> Reply
+    ) async -> Response {
+        let started = metrics == nil ? nil : ContinuousClock.now
+        var failure: LedgerError?
         let requestID = ledger.makeRequestID()
         // Trace id precedence (protocol.md §4): valid traceparent, else a valid X-Cycles-Trace-Id, else generated.
         // Malformed headers are treated as absent, never rejected.
@@ -76,6 +93,7 @@ public struct HTTPExchange: Sendable {
                 try await EventContext.$current.withValue(context) { try await work() }
             }
         } catch let error as LedgerError {
+            failure = error
             if error.code == .unauthorized, request.headers[Self.adminKeyField] == nil,
                 let apiKey = request.headers[Self.apiKeyField]
             {
@@ -87,6 +105,21 @@ public struct HTTPExchange: Sendable {
         } catch {
             reply = Self.errorReply(
                 LedgerError(.internalError, "Internal error"), requestID: requestID, traceID: traceID)
+        }
+        if let metrics, let operation, let started {
+            let elapsed = (ContinuousClock.now - started).components
+            metrics.recordRequest(
+                operation, status: reply.status,
+                nanoseconds: Int(elapsed.seconds) * 1_000_000_000 + Int(elapsed.attoseconds / 1_000_000_000))
+            if let decision = reply.decision {
+                metrics.recordDecision(operation, decision: decision, reason: reply.reasonCode?.rawValue)
+            } else if operation == .reserve, let failure, failure.httpStatus == 409,
+                failure.code != .idempotencyMismatch
+            {
+                // A live reserve answers a budget denial (BUDGET_EXCEEDED, BUDGET_FROZEN, DEBT_OUTSTANDING, …)
+                // with a 409 carrying the reason as its error code: that is the reserve's DENY decision.
+                metrics.recordDecision(operation, decision: .deny, reason: failure.code.rawValue)
+            }
         }
         return Self.response(reply, requestID: requestID, traceID: traceID)
     }

@@ -20,6 +20,8 @@ public final class ReferenceServer: Sendable {
     public let baseURL: String
     /// The engine behind the server, usable directly (no socket).
     public let ledger: Ledger
+    /// This server's own metrics (`/metrics`), when `ReferenceServerConfiguration.metrics` is on.
+    public let metrics: ServerMetrics?
     private let serviceGroup: ServiceGroup
     private let runTask: Task<Void, any Error>
     private let sweeper: Task<Void, Never>
@@ -32,13 +34,14 @@ public final class ReferenceServer: Sendable {
     private let stopped = Mutex(false)
 
     private init(
-        port: Int, host: String, ledger: Ledger, serviceGroup: ServiceGroup, runTask: Task<Void, any Error>,
-        sweeper: Task<Void, Never>, dispatcher: Task<Void, Never>, retention: Task<Void, Never>,
-        dashboard: Dashboard?
+        port: Int, host: String, ledger: Ledger, metrics: ServerMetrics?, serviceGroup: ServiceGroup,
+        runTask: Task<Void, any Error>, sweeper: Task<Void, Never>, dispatcher: Task<Void, Never>,
+        retention: Task<Void, Never>, dashboard: Dashboard?
     ) {
         self.port = port
         self.baseURL = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
         self.ledger = ledger
+        self.metrics = metrics
         self.serviceGroup = serviceGroup
         self.runTask = runTask
         self.sweeper = sweeper
@@ -66,7 +69,10 @@ public final class ReferenceServer: Sendable {
             try await ledger.applySeed(seed, namespace: Ledger.defaultNamespace, keepExistingBudgets: true)
         }
 
-        let exchange = HTTPExchange(ledger: ledger, maximumBodySize: configuration.maximumBodySize)
+        // One registry per server (never the global MetricsSystem): in-process servers never mix their counts.
+        let metrics = configuration.metrics ? ServerMetrics(scopeLimit: configuration.metricsScopeLimit) : nil
+        let exchange = HTTPExchange(
+            ledger: ledger, maximumBodySize: configuration.maximumBodySize, metrics: metrics)
         let router = Router()
         // Every request (method and path, never headers, so keys stay out of logs) at `info`: `--log-level info`
         // shows the traffic. Added only when it would log, so the default `warning` costs the hot path nothing.
@@ -86,6 +92,7 @@ public final class ReferenceServer: Sendable {
         configuration.configureRouter?(router, ledger)
         RuntimeRoutes.register(on: router, exchange: exchange)
         AdminRoutes.register(on: router, exchange: exchange)
+        if let metrics { MetricsRoutes.register(on: router, exchange: exchange, metrics: metrics) }
 
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let application = Application(
@@ -140,7 +147,7 @@ public final class ReferenceServer: Sendable {
         // The outbox is read when `OutboxWatch` says it may hold due work: a committed event's deliveries are sent
         // within about 50 ms, and the retry schedule follows the default namespace's clock (a frozen `--mock` clock
         // holds retries until it is advanced).
-        let webhooks = WebhookDispatcher(ledger: ledger, logger: logger)
+        let webhooks = WebhookDispatcher(ledger: ledger, logger: logger, metrics: metrics)
         let dispatcher = Task {
             while !Task.isCancelled {
                 var sent = 0
@@ -177,8 +184,8 @@ public final class ReferenceServer: Sendable {
             }
         }
         return ReferenceServer(
-            port: port, host: configuration.host, ledger: ledger, serviceGroup: serviceGroup, runTask: runTask,
-            sweeper: sweeper, dispatcher: dispatcher, retention: retention, dashboard: dashboard)
+            port: port, host: configuration.host, ledger: ledger, metrics: metrics, serviceGroup: serviceGroup,
+            runTask: runTask, sweeper: sweeper, dispatcher: dispatcher, retention: retention, dashboard: dashboard)
     }
 
     /// Stops accepting connections, lets in-flight requests finish (their writes commit), stops the sweeper and

@@ -35,6 +35,11 @@ public struct ReferenceServerConfiguration: Sendable {
     public var retention: RetentionPolicy
     /// How often the background retention task purges (default 60 s; each purge runs in short batches).
     public var retentionInterval: Duration
+    /// Serves `GET /metrics` (Prometheus text format, admin key required; `cycles serve --metrics`). Off by default.
+    public var metrics: Bool
+    /// With `metrics`: how many budgets get per-scope gauge series of their own (the rest are summed per unit under
+    /// `__other__`), which bounds the gauges' cardinality. Default `ServerMetrics.defaultScopeLimit` (100).
+    public var metricsScopeLimit: Int
     /// Called with the router before the runtime routes are registered, so extra routes (the mock's `/__cycles`
     /// controls) can be added, and middleware added here wraps the runtime routes too.
     public var configureRouter: (@Sendable (Router<BasicRequestContext>, Ledger) -> Void)?
@@ -44,7 +49,8 @@ public struct ReferenceServerConfiguration: Sendable {
         host: String = "127.0.0.1", port: Int = 0, databasePath: String = ":memory:", seed: SeedDocument? = nil,
         adminKey: String? = nil, mock: Bool = false, dashboard: Bool = true, logLevel: Logger.Level = .warning,
         sweepInterval: Duration = .seconds(1), deterministicIDSeed: UInt64? = nil, maximumBodySize: Int = 1 << 20,
-        retention: RetentionPolicy = .defaults, retentionInterval: Duration = .seconds(60),
+        retention: RetentionPolicy = .defaults, retentionInterval: Duration = .seconds(60), metrics: Bool = false,
+        metricsScopeLimit: Int = ServerMetrics.defaultScopeLimit,
         configureRouter: (@Sendable (Router<BasicRequestContext>, Ledger) -> Void)? = nil
     ) {
         self.host = host
@@ -60,6 +66,8 @@ public struct ReferenceServerConfiguration: Sendable {
         self.maximumBodySize = maximumBodySize
         self.retention = retention
         self.retentionInterval = retentionInterval
+        self.metrics = metrics
+        self.metricsScopeLimit = metricsScopeLimit
         self.configureRouter = configureRouter
     }
 }

@@ -24,24 +24,30 @@ public enum RuntimeRoutes {
         router.get("/actuator/health/readiness", use: health)
 
         router.post("/v1/reservations") { request, _ in
-            await exchange.respond(to: request) {
+            await exchange.respond(to: request, operation: .reserve) {
                 let identity = try exchange.tenant(of: request, requiring: .reservationsCreate)
                 let body = try await exchange.decode(
                     ReservationCreateRequest.self, from: request, shape: WireShapes.reservationCreateRequest)
                 let reply = try await ledger.reserve(body, as: identity)
-                return HTTPExchange.Reply(status: reply.status, body: reply.body, tenant: reply.tenant)
+                var answer = HTTPExchange.Reply(status: reply.status, body: reply.body, tenant: reply.tenant)
+                answer.decision = reply.decision
+                answer.reasonCode = reply.reasonCode
+                return answer
             }
         }
         router.post("/v1/decide") { request, _ in
-            await exchange.respond(to: request) {
+            await exchange.respond(to: request, operation: .decide) {
                 let identity = try exchange.tenant(of: request, requiring: .reservationsCreate)
                 let body = try await exchange.decode(DecisionRequest.self, from: request, shape: WireShapes.decisionRequest)
                 let reply = try await ledger.decide(body, as: identity)
-                return HTTPExchange.Reply(status: reply.status, body: reply.body, tenant: reply.tenant)
+                var answer = HTTPExchange.Reply(status: reply.status, body: reply.body, tenant: reply.tenant)
+                answer.decision = reply.decision
+                answer.reasonCode = reply.reasonCode
+                return answer
             }
         }
         router.post("/v1/events") { request, _ in
-            await exchange.respond(to: request) {
+            await exchange.respond(to: request, operation: .event) {
                 let identity = try exchange.tenant(of: request, requiring: .reservationsCommit)
                 let body = try await exchange.decode(EventCreateRequest.self, from: request, shape: WireShapes.eventCreateRequest)
                 let reply = try await ledger.createEvent(body, as: identity)
@@ -49,7 +55,7 @@ public enum RuntimeRoutes {
             }
         }
         router.post("/v1/reservations/:reservation_id/commit") { request, context in
-            await exchange.respond(to: request) {
+            await exchange.respond(to: request, operation: .commit) {
                 let identity = try exchange.tenant(of: request, requiring: .reservationsCommit)
                 let id = try reservationID(context)
                 let body = try await exchange.decode(CommitRequest.self, from: request, shape: WireShapes.commitRequest)
@@ -58,7 +64,7 @@ public enum RuntimeRoutes {
             }
         }
         router.post("/v1/reservations/:reservation_id/release") { request, context in
-            await exchange.respond(to: request) {
+            await exchange.respond(to: request, operation: .release) {
                 let principal = try exchange.principal(of: request, requiring: .reservationsRelease)
                 let id = try reservationID(context)
                 let body = try await exchange.decode(ReleaseRequest.self, from: request, shape: WireShapes.releaseRequest)
@@ -67,7 +73,7 @@ public enum RuntimeRoutes {
             }
         }
         router.post("/v1/reservations/:reservation_id/extend") { request, context in
-            await exchange.respond(to: request) {
+            await exchange.respond(to: request, operation: .extend) {
                 let identity = try exchange.tenant(of: request, requiring: .reservationsExtend)
                 let id = try reservationID(context)
                 let body = try await exchange.decode(ExtendRequest.self, from: request, shape: WireShapes.extendRequest)
@@ -76,7 +82,7 @@ public enum RuntimeRoutes {
             }
         }
         router.get("/v1/reservations") { request, _ in
-            await exchange.respond(to: request) {
+            await exchange.respond(to: request, operation: .listReservations) {
                 let principal = try exchange.principal(of: request, requiring: .reservationsList)
                 let query = try QueryParameters(request).reservationFilter()
                 let page = try await ledger.listReservations(query, as: principal)
@@ -84,14 +90,14 @@ public enum RuntimeRoutes {
             }
         }
         router.get("/v1/reservations/:reservation_id") { request, context in
-            await exchange.respond(to: request) {
+            await exchange.respond(to: request, operation: .getReservation) {
                 let principal = try exchange.principal(of: request, requiring: .reservationsList)
                 let detail = try await ledger.reservation(try reservationID(context), as: principal)
                 return try .json(detail, tenant: principal.tenant?.tenantID)
             }
         }
         router.get("/v1/balances") { request, _ in
-            await exchange.respond(to: request) {
+            await exchange.respond(to: request, operation: .balances) {
                 let identity = try exchange.tenant(of: request, requiring: .balancesRead)
                 let page = try await ledger.balances(try QueryParameters(request).balanceFilter(), as: identity)
                 return try .json(page, tenant: identity.tenantID)

@@ -119,9 +119,12 @@ extension Ledger {
                     scopePath: path.description, affectedScopes: path.affectedScopes, caps: caps,
                     balances: updated.map(\.balance))
             }
-            return try self.recordReply(
+            var reply = try self.recordReply(
                 db, response, tenant: tenant, endpoint: "reserve", key: key, hash: hash,
                 reservationID: reservationID, now: now, retainMs: retainMs)
+            reply.decision = response.decision
+            reply.reasonCode = response.reasonCode
+            return reply
         }
     }
 
@@ -203,9 +206,12 @@ extension Ledger {
                 response = DecisionResponse(
                     decision: caps == nil ? .allow : .allowWithCaps, caps: caps, affectedScopes: path.affectedScopes)
             }
-            return try self.recordReply(
+            var reply = try self.recordReply(
                 db, response, tenant: tenant, endpoint: "decide", key: key, hash: hash, reservationID: nil, now: now,
                 retainMs: Self.dayMs)
+            reply.decision = response.decision
+            reply.reasonCode = response.reasonCode
+            return reply
         }
     }
 

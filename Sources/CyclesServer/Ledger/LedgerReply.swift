@@ -1,4 +1,4 @@
-import CyclesProtocol
+public import CyclesProtocol
 
 public import Foundation
 
@@ -13,6 +13,11 @@ public struct LedgerReply<Value: Sendable & Decodable>: Sendable {
     public var tenant: String?
     /// Whether this is a replay of an earlier success with the same idempotency key.
     public var replayed: Bool
+    /// The decision of a fresh reserve or decide evaluation (`nil` for a replay and for other operations), so
+    /// `/metrics` can count decisions without decoding the body.
+    public var decision: Decision?
+    /// The reason of a fresh `DENY`.
+    public var reasonCode: DecisionReasonCode?
 
     /// Creates a reply.
     public init(status: Int, body: Data, tenant: String?, replayed: Bool) {

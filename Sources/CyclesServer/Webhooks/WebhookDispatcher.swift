@@ -23,9 +23,13 @@ final class WebhookDispatcher: Sendable {
     /// Per-attempt timeout.
     let timeout: TimeAmount = .seconds(10)
 
-    init(ledger: Ledger, logger: Logger) {
+    /// Counts attempts by outcome (`/metrics`), when metrics are on.
+    let metrics: ServerMetrics?
+
+    init(ledger: Ledger, logger: Logger, metrics: ServerMetrics? = nil) {
         self.ledger = ledger
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// Sends everything due now; returns how many attempts were made.
@@ -38,6 +42,7 @@ final class WebhookDispatcher: Sendable {
             for delivery in due {
                 group.addTask {
                     let outcome = await self.attempt(delivery, policy: policy)
+                    self.metrics?.recordWebhookAttempt(succeeded: outcome.succeeded)
                     do {
                         try await self.ledger.recordDeliveryAttempt(delivery, outcome)
                     } catch {

@@ -1,12 +1,13 @@
 import CyclesProtocol
 import CyclesServer
+import CyclesTesting
 import Testing
 
 /// `/metrics` sees webhook deliveries: the dispatcher's attempt counter and the ledger's deliveries by status.
 struct MetricsWebhookTests {
     @Test("a delivered webhook counts one successful attempt and one SUCCESS delivery; the dry-run DENY counts as a decision")
     func webhookOutcomes() async throws {
-        let receiver = try await WebhookReceiver.start()
+        let receiver = try await CyclesWebhookReceiver.start()
         let server = try await ReferenceServer.start(.init(seed: Fixture.seed(), mock: true, metrics: true))
         try await server.ledger.setClock(namespace: "default", mode: .frozen(atMs: Fixture.start))
         let client = HTTPTestClient(baseURL: server.baseURL)
@@ -14,7 +15,7 @@ struct MetricsWebhookTests {
             let metrics = try #require(server.metrics)
             let id = try await WebhookDeliveryTests.subscribe(client, receiver)
             try await WebhookDeliveryTests.deny(client)
-            _ = try await receiver.waitFor(1)
+            _ = try await receiver.nextDelivery(timeout: .seconds(60))
             _ = try await WebhookDeliveryTests.waitForDelivery(client, id, status: "SUCCESS")
             let text = try await metrics.render(ledger: server.ledger)
             let lines = Set(text.split(separator: "\n").map(String.init))

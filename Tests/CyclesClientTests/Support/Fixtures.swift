@@ -29,8 +29,10 @@ struct ScriptedFixture {
 
     static func make(
         immediateSleeps: Int = .max, heartbeat: Bool = false, retry: RetryPolicy = RetryPolicy(jitter: 0),
-        timeout: Duration = .milliseconds(1000), tenant: String? = "acme"
+        timeout: Duration = .seconds(10), tenant: String? = "acme"
     ) async throws -> ScriptedFixture {
+        // A generous default: only the tests about timeouts pass a short one. A 1 s deadline failed tests that are
+        // not about time whenever the whole suite kept the two cores busy for a second.
         let server = try await ScriptedServer.start()
         let clock = TestClock(immediateSleeps: immediateSleeps)
         let logs = LogCapture()

@@ -10,13 +10,14 @@ import NIOCore
 ///
 /// The stream looks at `Dashboard.ChangeSignature` five times a second. When it changed (a write finished, a request
 /// was journaled, a fault rule fired or the clock was set) it sends `update`: every live section re-rendered, with
-/// the namespace clock, at most about three times a second. Otherwise it sends `clock` once a second, so countdowns
+/// the namespace clock, at most once a second (each re-render reads the ledger: a page watching a server under load
+/// must not take much from it). Otherwise it sends `clock` once a second, so countdowns
 /// stay on the server's clock (which `--mock` can freeze or move) and proxies see traffic; and every five seconds it
 /// re-renders anyway, for changes no signature sees (namespaces created, the sweeper's expiries of another process).
 /// Nothing here is on the request path: a writer only increments a counter, whether or not a page is open.
 extension Dashboard {
     static let pollInterval: Duration = .milliseconds(200)
-    static let minimumUpdateInterval: Duration = .milliseconds(300)
+    static let minimumUpdateInterval: Duration = .seconds(1)
     static let clockInterval: Duration = .seconds(1)
     static let refreshInterval: Duration = .seconds(5)
 

@@ -19,6 +19,8 @@ final class Dashboard: Sendable {
     let sessions = DashboardSessions()
     /// Set when the server stops, so open streams end and graceful shutdown does not wait on them.
     private let closing = Atomic<Bool>(false)
+    /// The last invariant verdict per namespace and when it was taken (`invariantViolations(namespace:)`).
+    private let invariantVerdicts = Mutex<[String: (at: ContinuousClock.Instant, violations: [InvariantViolation])]>([:])
 
     /// The path every dashboard route starts with.
     static let pathPrefix = "/dashboard"
@@ -39,12 +41,26 @@ final class Dashboard: Sendable {
         // ACTIVE that the ledger would answer as expired.
         _ = try await ledger.sweepExpired(namespace: namespace)
         let snapshot = try await ledger.dashboardSnapshot(namespace: namespace)
-        // The invariant check reads the whole namespace. It runs only while a page is open, at most about three times
-        // a second (see the stream); a benchmark leaves the page closed or the dashboard off.
-        let violations = try await ledger.checkInvariants(namespace: namespace)
+        // The invariant check reads the whole namespace, so a verdict is reused for `invariantInterval`: re-rendering
+        // on every change would run it about once a second per open page against a server under load.
+        let violations = try await invariantViolations(namespace: namespace)
         return DashboardView(
             namespace: namespace, snapshot: snapshot, clock: ledger.clock(namespace: namespace), controls: controls,
             filter: filter, violations: violations)
+    }
+
+    /// How long an invariant verdict is shown before the check runs again.
+    static let invariantInterval: Duration = .seconds(5)
+
+    /// The namespace's invariant violations, from a verdict at most `invariantInterval` old.
+    func invariantViolations(namespace: String) async throws -> [InvariantViolation] {
+        let now = ContinuousClock.now
+        if let cached = invariantVerdicts.withLock({ $0[namespace] }), now - cached.at < Self.invariantInterval {
+            return cached.violations
+        }
+        let violations = try await ledger.checkInvariants(namespace: namespace)
+        invariantVerdicts.withLock { $0[namespace] = (now, violations) }
+        return violations
     }
 
     /// What changes whenever anything the dashboard shows may have: compared, never waited on.

@@ -6,9 +6,9 @@
 # Linux only; needs wrk and sqlite3 (apt-get install wrk sqlite3).
 #
 #   scripts/soak.sh [minutes] [connections]            # default 10 minutes, 50 connections, release build
-#   CYCLES_BIN=.build/debug/cycles scripts/soak.sh 1 4   # a short check against another binary
+#   CYCLES_BINARY=.build/debug/cycles scripts/soak.sh 1 4   # a short check against another binary
 #
-# Environment: CYCLES_BIN (binary; default .build/release/cycles, built if missing), SOAK_DB (database file, deleted
+# Environment: CYCLES_BINARY (binary; default .build/release/cycles, built if missing), SOAK_DB (database file, deleted
 # first; default /tmp/cycles-soak.sqlite), SOAK_SAMPLE (seconds between samples, default 30), SOAK_ADVANCE
 # (virtual ms added to the clock per sample, default 21600000 = 6 h, so 24 h of retention passes every 4 samples),
 # SOAK_PORT (default 17881).
@@ -16,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=${1:-10}
 connections=${2:-50}
-binary=${CYCLES_BIN:-.build/release/cycles}
+binary=${CYCLES_BINARY:-.build/release/cycles}
 database=${SOAK_DB:-/tmp/cycles-soak.sqlite}
 sample=${SOAK_SAMPLE:-30}
 advance=${SOAK_ADVANCE:-21600000}

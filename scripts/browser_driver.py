@@ -277,6 +277,12 @@ def run_screenshot(arguments):
             summaries = details[0].find_elements(By.TAG_NAME, "summary")
             if summaries:
                 driver.execute_script("arguments[0].scrollIntoView();", summaries[0])
+                if driver.execute_script("return arguments[0].open;", details[0]):
+                    # Already open (a report shows its failures open): fold it first, so the click below shows
+                    # that a reader's click expands it.
+                    summaries[0].click()
+                    if driver.execute_script("return arguments[0].open;", details[0]):
+                        raise Failure("the first <details> did not fold on a click")
                 summaries[0].click()
             else:
                 driver.execute_script("arguments[0].open = true;", details[0])

@@ -36,14 +36,7 @@ struct HTMLReportTests {
 
     @Test("the report of a run with a known failure expands it to what was sent, what came back, the expectation, the spec and the curl")
     func realFailure() async throws {
-        let harness = try await ConformanceHarness.start()
-        let proxy = try await DefectiveProxy.start(upstreamURL: harness.server.baseURL, defect: .dropsTraceHeader)
-        let proxyClient = WireClient(baseURL: proxy.baseURL)
-        let checks = ["SRV-WIRE-010", "SRV-WIRE-005"].compactMap(ConformanceCatalogue.check(id:))
-        let report = await harness.runner(client: proxyClient).run(checks, profile: .all)
-        await proxyClient.shutdown()
-        await proxy.stop()
-        await harness.stop()
+        let report = try await Self.failingRun()
 
         let failed = try #require(report.checks.first { $0.id == "SRV-WIRE-010" })
         #expect(failed.status == .fail)
@@ -61,6 +54,42 @@ struct HTMLReportTests {
         // The summary counts it under its level and section.
         #expect(html.contains("<tr><th>MUST</th>"))
         #expect(html.contains("<tr><th>WIRE</th>"))
+    }
+
+    /// A real run through the defective proxy: SRV-WIRE-010 fails (the trace header is dropped), SRV-WIRE-005 passes.
+    static func failingRun() async throws -> ConformanceReport {
+        let harness = try await ConformanceHarness.start()
+        let proxy = try await DefectiveProxy.start(upstreamURL: harness.server.baseURL, defect: .dropsTraceHeader)
+        let proxyClient = WireClient(baseURL: proxy.baseURL)
+        let checks = ["SRV-WIRE-010", "SRV-WIRE-005"].compactMap(ConformanceCatalogue.check(id:))
+        let report = await harness.runner(client: proxyClient).run(checks, profile: .all)
+        await proxyClient.shutdown()
+        await proxy.stop()
+        await harness.stop()
+        return report
+    }
+
+    @Test("Headless Chromium opens the report offline and a failure expands on a click (screenshot under .build/screenshots)")
+    func browserOpensReportOffline() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cycles-report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let page = directory.appendingPathComponent("conformance.html")
+        try HTMLReport.render(try await Self.failingRun()).write(to: page, atomically: true, encoding: .utf8)
+        let shot = root.appendingPathComponent(".build/screenshots/report.png")
+        try? FileManager.default.removeItem(at: shot)
+        // Chromium, its driver, python3 and PyPI are required: a missing one fails here with the script's reason.
+        let outcome = try await ChildProcess([
+            "nice", "-n", "10", "bash", root.appendingPathComponent("scripts/browser-test.sh").path, "screenshot",
+            page.path, shot.path, "--expand-first-details", "--details-selector", "details.check.fail",
+        ]).run(timeout: .seconds(600))
+        #expect(
+            outcome.exitCode == 0,
+            "scripts/browser-test.sh screenshot exited \(outcome.exitCode):\n\(outcome.output)\n\(outcome.errorOutput)")
+        let size = (try? FileManager.default.attributesOfItem(atPath: shot.path)[.size] as? Int) ?? 0
+        #expect(size > 10_000, "expected a screenshot at \(shot.path)")
     }
 
     @Test("hostile text from a server or a check stays text: no tag, script or attribute escapes the page")

@@ -163,28 +163,10 @@ public enum HTMLReport {
         return html + "</tbody>\n</table>\n</details>\n</section>\n"
     }
 
-    /// Escapes text for HTML element content and quoted attribute values alike.
+    /// Escapes text for HTML element content and quoted attribute values alike; other control characters would be
+    /// parse errors, so they show as the replacement character.
     public static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            case "\n", "\t", "\r": result.unicodeScalars.append(scalar)
-            default:
-                // Other control characters would be parse errors; show them as the replacement character.
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    result += "\u{FFFD}"
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result
+        MarkupEscaping.escape(text, controlReplacement: "\u{FFFD}")
     }
 
     /// Readable on a laptop and in a screenshot; system fonts only (a font file would be an external resource).

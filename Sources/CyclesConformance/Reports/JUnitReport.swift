@@ -57,21 +57,6 @@ public enum JUnitReport {
 
     static func attribute(_ text: String) -> String { "\"" + escape(text) + "\"" }
 
-    static func escape(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&apos;"
-            case "\n", "\t", "\r": result.unicodeScalars.append(scalar)
-            default:
-                // XML 1.0 forbids most control characters even when escaped.
-                if scalar.value < 0x20 { result += "?" } else { result.unicodeScalars.append(scalar) }
-            }
-        }
-        return result
-    }
+    /// XML 1.0 forbids most control characters even when escaped, so they show as `?`.
+    static func escape(_ text: String) -> String { MarkupEscaping.escape(text, controlReplacement: "?") }
 }

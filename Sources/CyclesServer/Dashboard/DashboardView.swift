@@ -198,7 +198,9 @@ extension DashboardView {
         activeReservations = snapshot.active.map { Self.reservation($0, now: clock.nowMs) }
         activeNote =
             snapshot.activeCount > snapshot.active.count
-            ? "showing the \(snapshot.active.count) that expire first of \(DashboardFormat.grouped(Int64(snapshot.activeCount)))"
+            ? "showing the \(snapshot.active.count) that expire first of "
+                + (snapshot.activeCount >= DashboardLedgerSnapshot.activeCountCap ? "at least " : "")
+                + DashboardFormat.grouped(Int64(snapshot.activeCount))
             : nil
         finishedReservations = snapshot.finished.map { Self.reservation($0, now: clock.nowMs) }
         self.filter = filter

@@ -47,6 +47,8 @@ struct DashboardLedgerSnapshot: Sendable {
     static let budgetLimit = 200
     static let activeLimit = 50
     static let finishedLimit = 15
+    /// Beyond this many ACTIVE reservations the page says "at least" instead of counting them all.
+    static let activeCountCap = 10_000
     /// How many of the most recently created reservations the finished list is chosen from.
     static let recentWindow = 500
     static let eventLimit = 12
@@ -74,8 +76,14 @@ extension Ledger {
                     ORDER BY deadline_ms, reservation_id LIMIT \(DashboardLedgerSnapshot.activeLimit)
                     """, arguments: [namespace]
             ).map(ReservationRecord.init(row:))
+            // Counted up to a cap: a count over every ACTIVE reservation each second is a scan that grows with the
+            // load the page is watching.
             let activeCount = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM reservation WHERE namespace = ? AND status = 'ACTIVE'",
+                db,
+                sql: """
+                    SELECT count(*) FROM (SELECT 1 FROM reservation WHERE namespace = ? AND status = 'ACTIVE'
+                    LIMIT \(DashboardLedgerSnapshot.activeCountCap))
+                    """,
                 arguments: [namespace]) ?? 0
             // An expired reservation has no finalized_at_ms; its deadline is when it ended. Only the most recently
             // created reservations are looked at (walking the rowid backwards stops after `recentWindow` rows):

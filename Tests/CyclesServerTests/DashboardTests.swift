@@ -26,15 +26,7 @@ struct DashboardTests {
     static func withMockServer(
         _ body: (HTTPTestClient, ReferenceServer) async throws -> Void
     ) async throws {
-        let server = try await ReferenceServer.start(.init(seed: Fixture.seed(), mock: true))
-        try await server.ledger.setClock(namespace: "default", mode: .frozen(atMs: Fixture.start))
-        do {
-            try await body(HTTPTestClient(baseURL: server.baseURL), server)
-        } catch {
-            await server.stop()
-            throw error
-        }
-        await server.stop()
+        try await HTTPTestClient.withServer(configuration: .init(seed: Fixture.seed(), mock: true), body)
     }
 
     @Test("Amounts, durations and bar widths are written exactly")

@@ -39,7 +39,14 @@ struct HTTPTestClient {
     static func withServer(
         _ seed: SeedDocument = Fixture.seed(), _ body: (HTTPTestClient, ReferenceServer) async throws -> Void
     ) async throws {
-        let server = try await ReferenceServer.start(.init(seed: seed))
+        try await withServer(configuration: .init(seed: seed), body)
+    }
+
+    /// Starts a server with `configuration` and a frozen clock, runs `body`, and always stops it.
+    static func withServer(
+        configuration: ReferenceServerConfiguration, _ body: (HTTPTestClient, ReferenceServer) async throws -> Void
+    ) async throws {
+        let server = try await ReferenceServer.start(configuration)
         try await server.ledger.setClock(namespace: "default", mode: .frozen(atMs: Fixture.start))
         do {
             try await body(HTTPTestClient(baseURL: server.baseURL), server)

@@ -7,11 +7,7 @@ import Testing
 struct MetricsWebhookTests {
     @Test("a delivered webhook counts one successful attempt and one SUCCESS delivery; the dry-run DENY counts as a decision")
     func webhookOutcomes() async throws {
-        let receiver = try await CyclesWebhookReceiver.start()
-        let server = try await ReferenceServer.start(.init(seed: Fixture.seed(), mock: true, metrics: true))
-        try await server.ledger.setClock(namespace: "default", mode: .frozen(atMs: Fixture.start))
-        let client = HTTPTestClient(baseURL: server.baseURL)
-        do {
+        try await WebhookDeliveryTests.withSetup(metrics: true) { client, server, receiver in
             let metrics = try #require(server.metrics)
             let id = try await WebhookDeliveryTests.subscribe(client, receiver)
             try await WebhookDeliveryTests.deny(client)
@@ -26,12 +22,6 @@ struct MetricsWebhookTests {
             // The admin calls (subscribe, delivery listing) are not runtime operations: only the reserve is counted.
             #expect(lines.contains(#"cycles_http_requests_total{operation="reserve",status="200"} 1"#))
             #expect(text.split(separator: "\n").filter { $0.hasPrefix("cycles_http_requests_total{") }.count == 1)
-        } catch {
-            await server.stop()
-            await receiver.stop()
-            throw error
         }
-        await server.stop()
-        await receiver.stop()
     }
 }

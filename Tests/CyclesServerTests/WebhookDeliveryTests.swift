@@ -12,19 +12,19 @@ struct WebhookDeliveryTests {
     /// Generous: a loaded machine can starve delivery for seconds; the timeout only bounds a real failure.
     static let patience: Duration = .seconds(60)
 
-    /// A `--mock` server (loopback HTTP allowed) with the clock frozen, and a receiver.
-    static func withSetup(_ body: (HTTPTestClient, ReferenceServer, CyclesWebhookReceiver) async throws -> Void) async throws {
+    /// A `--mock` server (loopback HTTP allowed; `/metrics` with `metrics`) with the clock frozen, and a receiver.
+    static func withSetup(
+        metrics: Bool = false, _ body: (HTTPTestClient, ReferenceServer, CyclesWebhookReceiver) async throws -> Void
+    ) async throws {
         let receiver = try await CyclesWebhookReceiver.start(secret: "topsecret")
-        let server = try await ReferenceServer.start(.init(seed: Fixture.seed(), mock: true))
-        try await server.ledger.setClock(namespace: "default", mode: .frozen(atMs: Fixture.start))
         do {
-            try await body(HTTPTestClient(baseURL: server.baseURL), server, receiver)
+            try await HTTPTestClient.withServer(configuration: .init(seed: Fixture.seed(), mock: true, metrics: metrics)) {
+                client, server in try await body(client, server, receiver)
+            }
         } catch {
-            await server.stop()
             await receiver.stop()
             throw error
         }
-        await server.stop()
         await receiver.stop()
     }
 

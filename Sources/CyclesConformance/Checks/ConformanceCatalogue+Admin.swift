@@ -282,10 +282,7 @@ extension ConformanceCatalogue {
             "A tenant key reads nothing of another tenant through any admin-plane route (tenants, keys, budgets, policies, audit, events, webhooks, overview)",
             spec: "§AUTH & TENANCY tenant isolation", requires: [.fixtures, .adminKey, .adminAPI]
         ) { context in
-            let fixture = try await context.fixture(
-                FixturePlan(tenants: [
-                    TenantPlan(budgets: [BudgetPlan(allocated: 1_000)]), TenantPlan(budgets: [BudgetPlan(allocated: 1_000)]),
-                ]))
+            let fixture = try await context.fixture(.twoTenants())
             let (own, other) = (fixture.tenants[0], fixture.tenants[1])
             let otherKey = try await context.createAPIKey(for: other.tenantID, permissions: nil)
             // The admin key finds the other tenant, so its id is what a leak would show.

@@ -239,10 +239,7 @@ extension ConformanceCatalogue {
             spec: "listTenantEvents (normative) PERMISSIONS and tenant-accessible types; listEvents filters; §AUTH & TENANCY",
             requires: [.fixtures, .adminKey, .adminAPI]
         ) { context in
-            let fixture = try await context.fixture(
-                FixturePlan(tenants: [
-                    TenantPlan(budgets: [BudgetPlan(allocated: 1_000)]), TenantPlan(budgets: [BudgetPlan(allocated: 1_000)]),
-                ]))
+            let fixture = try await context.fixture(.twoTenants())
             let (own, other) = (fixture.tenants[0], fixture.tenants[1])
             // Creating keys for the tenant makes api_key.created events of its own (admin-only category).
             let reader = try await context.requireAPIKey(for: own.tenantID, ["events:read"])

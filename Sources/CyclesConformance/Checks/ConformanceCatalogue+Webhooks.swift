@@ -88,10 +88,7 @@ extension ConformanceCatalogue {
             spec: "listTenantWebhookDeliveries (normative) TENANCY, PERMISSIONS; listWebhookDeliveries (normative)",
             requires: [.fixtures, .adminKey, .adminAPI]
         ) { context in
-            let fixture = try await context.fixture(
-                FixturePlan(tenants: [
-                    TenantPlan(budgets: [BudgetPlan(allocated: 1_000)]), TenantPlan(budgets: [BudgetPlan(allocated: 1_000)]),
-                ]))
+            let fixture = try await context.fixture(.twoTenants())
             let (own, other) = (fixture.tenants[0], fixture.tenants[1])
             let ownKey = try await context.requireAPIKey(for: own.tenantID, ["webhooks:read", "webhooks:write"])
             let otherKey = try await context.requireAPIKey(for: other.tenantID, ["webhooks:read", "webhooks:write"])

@@ -21,4 +21,11 @@ public struct FixturePlan: Sendable, Hashable {
     public static func budgets(_ budgets: BudgetPlan...) -> FixturePlan {
         FixturePlan(tenants: [TenantPlan(budgets: budgets)])
     }
+
+    /// Two tenants with one budget of `allocated` each, for isolation checks (the first is the one under test).
+    public static func twoTenants(allocated: Int64 = 1_000) -> FixturePlan {
+        FixturePlan(tenants: [
+            TenantPlan(budgets: [BudgetPlan(allocated: allocated)]), TenantPlan(budgets: [BudgetPlan(allocated: allocated)]),
+        ])
+    }
 }

@@ -15,10 +15,7 @@ extension Ledger {
     /// Looks at the in-memory key table first, so a sweep with nothing due costs no SQL.
     func expireDueAPIKeys(namespace: String) async throws {
         let now = now(namespace: namespace)
-        let due = apiKeys.withLock { table in
-            table.values.filter { $0.namespace == namespace && $0.active && ($0.expiresAtMs.map { now >= $0 } ?? false) }
-                .map(\.keyID)
-        }
+        let due = dueAPIKeyIDs(namespace: namespace, now: now)
         guard !due.isEmpty else { return }
         let context = EventContext.currentOrInternal()
         try await write { db in
@@ -37,5 +34,13 @@ extension Ledger {
             }
         }
         try reloadTenants()
+    }
+
+    /// The ACTIVE keys of `namespace` whose `expires_at` has passed at `now`, from the in-memory key table.
+    func dueAPIKeyIDs(namespace: String, now: Int64) -> [String] {
+        apiKeys.withLock { table in
+            table.values.filter { $0.namespace == namespace && $0.active && ($0.expiresAtMs.map { now >= $0 } ?? false) }
+                .map(\.keyID)
+        }
     }
 }

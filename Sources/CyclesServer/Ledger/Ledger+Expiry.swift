@@ -83,17 +83,44 @@ extension Ledger {
         // Keys whose `expires_at` passed on this clock become EXPIRED with their `api_key.expired` event.
         try await expireDueAPIKeys(namespace: namespace)
         // A cheap read first, so an idle sweep never takes the write lock.
-        let now = self.now(namespace: namespace)
-        let due = try await pool.read { db in
-            try Bool.fetchOne(
-                db,
-                sql: "SELECT EXISTS (SELECT 1 FROM reservation WHERE namespace = ? AND status = 'ACTIVE' AND deadline_ms < ?)",
-                arguments: [namespace, now]) ?? false
-        }
+        let due = try await pool.read { db in try self.hasDueReservations(db, namespace: namespace) }
         guard due else { return [] }
         return try await write { db in
             try self.expireDue(db, namespace: namespace, now: self.now(namespace: namespace), usingHorizon: false)
         }
+    }
+
+    /// Whether an ACTIVE reservation of `namespace` is past its deadline by the namespace's clock.
+    func hasDueReservations(_ db: Database, namespace: String) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT EXISTS (SELECT 1 FROM reservation WHERE namespace = ? AND status = 'ACTIVE' AND deadline_ms < ?)"),
+            arguments: [namespace, now(namespace: namespace)]) ?? false
+    }
+
+    /// Runs `body` in one read transaction whose view has nothing left to expire in the namespace `resolve` names
+    /// (`nil`: none to sweep), so listed statuses never depend on sweeper timing.
+    ///
+    /// Why not "sweep, then read": that costs two reads even when nothing is due (the common case), and every read
+    /// is a pair of hops onto GRDB's reader queue and back. Here the due check rides in the same transaction as
+    /// `body`; only when something is due does the sweep write run, followed by a second read.
+    func readExpiringFirst<T: Sendable>(
+        namespace resolve: @escaping @Sendable (Database) throws -> String?,
+        _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
+        let (value, dueNamespace): (T?, String?) = try await pool.read { db in
+            guard let namespace = try resolve(db) else { return (try body(db), nil) }
+            let now = self.now(namespace: namespace)
+            if try !self.dueAPIKeyIDs(namespace: namespace, now: now).isEmpty
+                || self.hasDueReservations(db, namespace: namespace)
+            {
+                return (nil, namespace)
+            }
+            return (try body(db), nil)
+        }
+        if let value { return value }
+        if let dueNamespace { try await sweepExpired(namespace: dueNamespace) }
+        return try await pool.read(body)
     }
 
     /// Sweeps every namespace; used by the background sweeper.

@@ -25,10 +25,10 @@ extension Ledger {
         binding.cursor = nil
         let fingerprint = try PageCursor.fingerprint(binding)
         let after = try PageCursor.decode(query.cursor, fingerprint: fingerprint)
-        try await sweepExpired(namespace: identity.namespace)
         let required = filters.compactMap { level, value in value.map { "\(level.rawValue):\($0.lowercased())" } }
         let tenant = identity.tenantID
-        let rows = try await pool.read { db in
+        let namespace = identity.namespace
+        let rows = try await readExpiringFirst(namespace: { _ in namespace }) { db in
             try Row.fetchAll(
                 db, sql: "SELECT \(BudgetRecord.columns) FROM budget WHERE tenant_id = ? ORDER BY scope_path, unit",
                 arguments: [tenant]
@@ -59,7 +59,8 @@ extension Ledger {
     }
 
     /// `GET /v1/reservations`. Under an API key `tenant` is validation-only; under the admin key it is a required
-    /// filter. Expired-but-unswept rows are expired first, so the listed status never depends on sweeper timing.
+    /// filter. Expired-but-unswept rows are expired first (`readExpiringFirst`), so the listed status never depends
+    /// on sweeper timing.
     public func listReservations(_ query: ReservationFilter, as principal: Principal) async throws
         -> ReservationListResponse
     {
@@ -89,12 +90,6 @@ extension Ledger {
         }
         let fingerprint = try PageCursor.fingerprint(query.binding)
         let after = try PageCursor.decode(query.cursor, fingerprint: fingerprint)
-        if let namespace = try await pool.read({ db in
-            try String.fetchOne(db, sql: "SELECT namespace FROM tenant WHERE tenant_id = ?", arguments: [tenant])
-        }) {
-            try await sweepExpired(namespace: namespace)
-        }
-
         var clauses = ["tenant_id = ?"]
         var arguments: [DatabaseValue] = [tenant.databaseValue]
         if let scopeFilter = principal.tenant?.scopeFilter {
@@ -152,9 +147,13 @@ extension Ledger {
             ORDER BY \(column) \(direction), reservation_id \(direction) LIMIT ?
             """
         let values = arguments
-        let records = try await pool.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(values)).map(ReservationRecord.init(row:))
-        }
+        let records = try await readExpiringFirst(
+            namespace: { db in
+                try String.fetchOne(db, sql: "SELECT namespace FROM tenant WHERE tenant_id = ?", arguments: [tenant])
+            },
+            { db in
+                try Row.fetchAll(db, sql: sql, arguments: StatementArguments(values)).map(ReservationRecord.init(row:))
+            })
         let more = records.count > query.limit
         let next = records.prefix(query.limit).last.map { last in
             PageCursor(

@@ -160,9 +160,24 @@ extension Ledger {
         -> (nowMs: Int64, expired: [ReservationID])
     {
         guard byMs >= 0 else { throw LedgerError.invalid("by_ms must not be negative") }
+        let before = now(namespace: namespace)
         clocks.withLock { clocks in clocks[namespace] = (clocks[namespace] ?? .real).advanced(by: byMs) }
-        let expired = try await sweepExpired(namespace: namespace)
-        return (now(namespace: namespace), expired)
+        var expired = try await sweepExpired(namespace: namespace)
+        let after = now(namespace: namespace)
+        // What fell due in the jump counts even when another path expired it first: the background sweeper or a
+        // lazy read can run between the clock move and this sweep, and the caller asked what the advance expired.
+        let swept = Set(expired.map(\.rawValue))
+        let fellDue: [String] = try await pool.read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT reservation_id FROM reservation
+                    WHERE namespace = ? AND status = 'EXPIRED' AND deadline_ms >= ? AND deadline_ms < ?
+                    ORDER BY deadline_ms
+                    """, arguments: [namespace, before, after] as StatementArguments)
+        }
+        expired += fellDue.filter { !swept.contains($0) }.map { ReservationID(rawValue: $0) }
+        return (after, expired)
     }
 
     // MARK: - State and invariants

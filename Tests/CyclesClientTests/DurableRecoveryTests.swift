@@ -113,7 +113,8 @@ struct DurableRecoveryTests {
         defer { sandbox.remove() }
         server.on("POST", "/v1/reservations", .json(200, Bodies.reservation(id: "rsv_d3")))
         server.on(
-            "POST", "/commit", .error(429, "LIMIT_EXCEEDED", headers: ["Retry-After": "3"]),
+            // Ten seconds, so that on a loaded runner the first process's exit still comes before the floor passes.
+            "POST", "/commit", .error(429, "LIMIT_EXCEEDED", headers: ["Retry-After": "10"]),
             otherwise: .json(200, Bodies.committed))
 
         // One attempt only: the first process gives up right after journaling the floor, and exits.
@@ -123,8 +124,8 @@ struct DurableRecoveryTests {
         let firstCommit = try #require(server.requests("/commit").first)
         let record = try #require(sandbox.record("rsv_d3"))
         let notBefore = try #require(record.notBeforeMs)
-        #expect(notBefore >= firstCommit.receivedAtMs + 2_000)
-        #expect(notBefore <= PendingSettlement.nowMs() + 3_500)
+        #expect(notBefore >= firstCommit.receivedAtMs + 9_000)
+        #expect(notBefore <= PendingSettlement.nowMs() + 10_500)
 
         let restartedAt = PendingSettlement.nowMs()
         #expect(restartedAt < notBefore)  // process_restarted_before_retry_after

@@ -18,7 +18,33 @@ struct ConformanceHarness {
     let client: WireClient
     let provisioner: any Provisioner
 
-    /// Starts a server on an ephemeral port with an in-memory ledger.
+    /// At most this many harnesses run at once in this test process.
+    ///
+    /// Why: the catalogue test alone has one case per check and provisioner (hundreds), each with its own server,
+    /// and Swift Testing starts them all together. On a two-core runner that queue made every task hop (each
+    /// database read is two) wait behind hundreds of others, until unrelated tests' 7-second client deadlines
+    /// expired. Throughput is bound by the cores anyway, so a few harnesses at a time finish the catalogue no later.
+    static let gate = ConcurrencyGate(permits: 3)
+
+    /// Starts a harness, runs `body` with it and stops it (also when `body` throws), holding one of `gate`'s permits
+    /// throughout.
+    static func with<T>(
+        _ kind: ProvisionerKind = .controlAPI, _ body: (ConformanceHarness) async throws -> T
+    ) async throws -> T {
+        try await gate.withPermit {
+            let harness = try await start(kind)
+            do {
+                let value = try await body(harness)
+                await harness.stop()
+                return value
+            } catch {
+                await harness.stop()
+                throw error
+            }
+        }
+    }
+
+    /// Starts a server on an ephemeral port with an in-memory ledger (outside `gate`: prefer `with`).
     static func start(_ kind: ProvisionerKind = .controlAPI) async throws -> ConformanceHarness {
         let server = try await ReferenceServer.start(ReferenceServerConfiguration(adminKey: adminKey, mock: kind != .adminAPI))
         let client = WireClient(baseURL: server.baseURL)
@@ -42,5 +68,43 @@ struct ConformanceHarness {
     func stop() async {
         await client.shutdown()
         await server.stop()
+    }
+}
+
+/// An async counting semaphore: at most `permits` bodies run at once; waiters are admitted first come, first served.
+actor ConcurrencyGate {
+    private var available: Int
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(permits: Int) { available = permits }
+
+    /// Runs `body` once a permit is free, and frees it afterwards (also when `body` throws).
+    nonisolated func withPermit<T>(_ body: () async throws -> T) async throws -> T {
+        await acquire()
+        do {
+            let value = try await body()
+            await release()
+            return value
+        } catch {
+            await release()
+            throw error
+        }
+    }
+
+    private func acquire() async {
+        if available > 0 {
+            available -= 1
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    private func release() {
+        if waiters.isEmpty {
+            available += 1
+        } else {
+            // The permit passes straight to the longest waiter.
+            waiters.removeFirst().resume()
+        }
     }
 }

@@ -98,14 +98,15 @@ struct DefectDetectionTests {
     static func expect(_ defect: DefectiveProxy.Defect, failing expectedFailures: Set<String>, among probes: [String])
         async throws
     {
-        let harness = try await ConformanceHarness.start()
-        let proxy = try await DefectiveProxy.start(upstreamURL: harness.server.baseURL, defect: defect)
-        let proxyClient = WireClient(baseURL: proxy.baseURL)
-        let checks = probes.compactMap(ConformanceCatalogue.check(id:))
-        let report = await harness.runner(client: proxyClient).run(checks, profile: .all)
-        await proxyClient.shutdown()
-        await proxy.stop()
-        await harness.stop()
+        let report = try await ConformanceHarness.with { harness in
+            let proxy = try await DefectiveProxy.start(upstreamURL: harness.server.baseURL, defect: defect)
+            let proxyClient = WireClient(baseURL: proxy.baseURL)
+            let checks = probes.compactMap(ConformanceCatalogue.check(id:))
+            let report = await harness.runner(client: proxyClient).run(checks, profile: .all)
+            await proxyClient.shutdown()
+            await proxy.stop()
+            return report
+        }
         let failed = Set(report.checks.filter { $0.status == .fail }.map(\.id))
         #expect(failed == expectedFailures, "\(defect): \(ConsoleReport.render(report))")
         #expect(report.checks.allSatisfy { $0.status != .skip })

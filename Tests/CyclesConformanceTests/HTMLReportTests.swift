@@ -58,15 +58,15 @@ struct HTMLReportTests {
 
     /// A real run through the defective proxy: SRV-WIRE-010 fails (the trace header is dropped), SRV-WIRE-005 passes.
     static func failingRun() async throws -> ConformanceReport {
-        let harness = try await ConformanceHarness.start()
-        let proxy = try await DefectiveProxy.start(upstreamURL: harness.server.baseURL, defect: .dropsTraceHeader)
-        let proxyClient = WireClient(baseURL: proxy.baseURL)
-        let checks = ["SRV-WIRE-010", "SRV-WIRE-005"].compactMap(ConformanceCatalogue.check(id:))
-        let report = await harness.runner(client: proxyClient).run(checks, profile: .all)
-        await proxyClient.shutdown()
-        await proxy.stop()
-        await harness.stop()
-        return report
+        try await ConformanceHarness.with { harness in
+            let proxy = try await DefectiveProxy.start(upstreamURL: harness.server.baseURL, defect: .dropsTraceHeader)
+            let proxyClient = WireClient(baseURL: proxy.baseURL)
+            let checks = ["SRV-WIRE-010", "SRV-WIRE-005"].compactMap(ConformanceCatalogue.check(id:))
+            let report = await harness.runner(client: proxyClient).run(checks, profile: .all)
+            await proxyClient.shutdown()
+            await proxy.stop()
+            return report
+        }
     }
 
     @Test("Headless Chromium opens the report offline and a failure expands on a click (screenshot under .build/screenshots)")

@@ -16,9 +16,7 @@ struct ServerConformanceTests {
         ConformanceHarness.ProvisionerKind.allCases)
     func referenceServerPasses(_ id: String, _ provisioner: ConformanceHarness.ProvisionerKind) async throws {
         let check = try #require(ConformanceCatalogue.check(id: id))
-        let harness = try await ConformanceHarness.start(provisioner)
-        let result = await harness.runner().run(check)
-        await harness.stop()
+        let result = try await ConformanceHarness.with(provisioner) { harness in await harness.runner().run(check) }
         if provisioner == .adminAPI, result.status == .skip {
             // What the admin API cannot set up is skipped, and only that: a virtual clock, a budget already in debt,
             // a CLOSED budget on a live tenant, a loopback webhook receiver.

@@ -5,9 +5,9 @@ import Testing
 struct SharedServerRunTests {
     @Test("The whole catalogue passes in one parallel run against one server through the control API")
     func wholeCatalogueOnOneServer() async throws {
-        let harness = try await ConformanceHarness.start(.controlAPI)
-        let report = await harness.runner().run(ConformanceCatalogue.all, profile: .all)
-        await harness.stop()
+        let report = try await ConformanceHarness.with(.controlAPI) { harness in
+            await harness.runner().run(ConformanceCatalogue.all, profile: .all)
+        }
         // Every check must pass: with namespaces deleted while others are seeded, this run also guards against the
         // auth-table reload race that once dropped freshly seeded keys (intermittent 401s).
         for result in report.checks where result.status != .pass {

@@ -57,6 +57,7 @@ struct DefectDetectionTests {
         // Every check that judges a listed reservation.denied payload against its schema or figures.
         (.corruptsEventPayloads, ["SRV-EVT-001", "SRV-EVT-002", "SRV-EVT-003", "SRV-EVT-005"]),
         (.emitsEventsForRejectedRequests, ["SRV-EVT-004"]),
+        (.misreportsExpiredReservations, ["SRV-EVT-008"]),
     ]
 
     /// The webhook checks, run through the proxy for each webhook defect.

@@ -81,6 +81,16 @@ extension DefectiveProxy {
                 event["data"] = .object(data)
                 return event
             })
+        case .misreportsExpiredReservations where isEventRead && answer.status == 200:
+            answer.body = JSONText.encode(mapEvents(answer.json ?? .null) { event in
+                guard event["event_type"]?.stringValue == "reservation.expired", case .object(var data)? = event["data"]
+                else { return event }
+                var event = event
+                data["estimated_amount"] = 0
+                data["extensions_used"] = 0
+                event["data"] = .object(data)
+                return event
+            })
         case .emitsEventsForRejectedRequests where request.method == "POST" && path == "/v1/reservations"
             && (400..<500).contains(answer.status):
             // The bug: the refused reserve still evaluates and emits reservation.denied under the request's trace.

@@ -55,6 +55,9 @@ final class DefectiveProxy: Sendable {
         case corruptsEventPayloads
         /// A reserve refused with a 4xx still emits `reservation.denied` under the request's trace id.
         case emitsEventsForRejectedRequests
+        /// Listed `reservation.expired` events report an estimate of 0 and no extensions (what was committed, not
+        /// what was held).
+        case misreportsExpiredReservations
         /// A tenant-owned subscription with admin-only types or categories is stored (as `__system__`) and answered 201.
         case acceptsAdminOnlyTenantSubscriptions
         /// A subscription created with no event types and no categories is stored with `reservation.denied`.

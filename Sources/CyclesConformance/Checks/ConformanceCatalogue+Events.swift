@@ -447,6 +447,43 @@ extension ConformanceCatalogue {
             }
             try context.expect(wrong.isEmpty, wrong.joined(separator: "; "), expected: "payloads naming what changed")
         },
+        ConformanceCheck(
+            "SRV-EVT-008", .should, .events,
+            "A reservation left unsettled past expires_at + grace emits exactly one reservation.expired naming it, whose EventDataReservationExpired payload carries the estimate it held (estimated_amount, unit, scope) and extensions_used 1 after one extend",
+            spec: "CONFORMANCE.md SHOULD emit events for budget-state changes; EventType reservation.expired; EventDataReservationExpired",
+            requires: [.fixtures, .adminKey, .clock]
+        ) { context in
+            let fixture = try await context.fixture(.single(allocated: 10_000))
+            let tenant = fixture.tenant
+            let driver = try await context.deadlineDriver(fixture)
+            let held = try await context.reserveActive(
+                tenant, estimate: 700, extra: ["ttl_ms": 1_000, "grace_period_ms": 0])
+            try context.expectStatus(
+                try await context.extend(tenant, held.id, byMs: 1_000), 200, because: "extending the reservation once")
+            try await driver.pass(milliseconds: 2_001)
+            // A server may expire lazily, on the next access: reading the reservation gives it that access. Its
+            // answer (410) is judged by SRV-LIFE-005, not here.
+            _ = try await context.send(context.request("GET", "/v1/reservations/\(held.id)", tenant))
+            let events = try await context.awaitAdminEvents(
+                of: tenant.tenantID, "event_type=reservation.expired", waitingFor: "reservation.expired for \(held.id)"
+            ) { events in events.contains { $0["data"]?["reservation_id"]?.stringValue == held.id } }
+            try context.expectConformantEvents(events, "GET /v1/admin/events?event_type=reservation.expired")
+            let mine = events.filter { $0["data"]?["reservation_id"]?.stringValue == held.id }
+            let data = mine.first?["data"] ?? .null
+            var wrong: [String] = []
+            if mine.count != 1 { wrong.append("\(mine.count) reservation.expired events for \(held.id)") }
+            // Every payload field is optional in the schema: each is judged when present.
+            let figures: [(String, JSONValue)] = [
+                ("estimated_amount", .integer(700)), ("unit", "TOKENS"), ("extensions_used", .integer(1)),
+                ("scope", .string(tenant.budgetScopes[0])),
+            ]
+            for (field, value) in figures where data[field].map({ $0 != value }) ?? false {
+                wrong.append("\(field) \(data[field] ?? .null), expected \(value)")
+            }
+            try context.expect(
+                wrong.isEmpty, "reservation.expired for \(held.id): " + wrong.joined(separator: "; "),
+                expected: "one event with the held estimate", spec: "EventDataReservationExpired")
+        },
     ]
 
     /// What ``provokeRuntimeEvents(_:_:)`` did: the two overage commits and their figures.

@@ -18,6 +18,12 @@ import Foundation
 struct WebhookURLPolicy {
     let config: WebhookSecurityConfig
 
+    /// Resolves a DNS name to its addresses (4 or 16 bytes each); `nil` when it does not resolve.
+    typealias Resolver = @Sendable (String) -> [[UInt8]]?
+
+    /// How delivery resolves DNS names: the system resolver, or a stand-in a test injects.
+    var resolver: Resolver = WebhookURLPolicy.systemResolve
+
     /// A parsed CIDR range.
     struct AddressRange: Equatable {
         var network: [UInt8]
@@ -112,11 +118,46 @@ struct WebhookURLPolicy {
 
     /// At delivery: a DNS name's resolved addresses against the blocked ranges (literal and `localhost` hosts were
     /// checked by `validate`). 400-style error naming `url` when one is blocked or the name does not resolve.
-    func validateResolvedAddresses(of text: String) throws(LedgerError) {
-        guard let host = URLComponents(string: text)?.host else { return }
+    ///
+    /// Returns the address to connect to (an IP literal), or `nil` when the host needs no pinning (a literal or
+    /// `localhost`). Why pin: an HTTP client that resolved the name again could get another answer from a
+    /// rebinding DNS server (a public address for this check, a private one for the connection), which is exactly
+    /// what the blocked ranges exist to stop.
+    func validateResolvedAddresses(of text: String) throws(LedgerError) -> String? {
+        guard let host = URLComponents(string: text)?.host else { return nil }
         let bare = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
         let lowered = bare.lowercased()
-        guard Self.address(bare) == nil, lowered != "localhost", !lowered.hasSuffix(".localhost") else { return }
+        guard Self.address(bare) == nil, lowered != "localhost", !lowered.hasSuffix(".localhost") else { return nil }
+        guard let addresses = resolver(bare), let first = addresses.first else {
+            throw LedgerError(.webhookURLInvalid, "url: host \(bare) does not resolve", httpStatus: 400)
+        }
+        let ranges = (config.blockedCIDRRanges ?? []).compactMap(AddressRange.init)
+        // Every address must pass, not only the one connected to: a client may fall back to the others.
+        for address in addresses where ranges.contains(where: { $0.contains(address) }) {
+            throw LedgerError(
+                .webhookURLInvalid, "url: host \(bare) resolves to a blocked address range", httpStatus: 400)
+        }
+        return Self.literal(first)
+    }
+
+    /// The text form of a 4- or 16-byte address (`inet_ntop`); `nil` for any other length.
+    static func literal(_ address: [UInt8]) -> String? {
+        let family: Int32
+        switch address.count {
+        case 4: family = AF_INET
+        case 16: family = AF_INET6
+        default: return nil
+        }
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        let written = address.withUnsafeBytes { bytes in
+            inet_ntop(family, bytes.baseAddress, &buffer, socklen_t(buffer.count))
+        }
+        guard written != nil else { return nil }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The system resolver (`getaddrinfo`, stream sockets): every IPv4 and IPv6 address of `host`.
+    static let systemResolve: Resolver = { host in
         var hints = addrinfo()
         #if os(Linux)
             hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -124,31 +165,27 @@ struct WebhookURLPolicy {
             hints.ai_socktype = SOCK_STREAM
         #endif
         var result: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(bare, nil, &hints, &result) == 0, let first = result else {
-            throw LedgerError(.webhookURLInvalid, "url: host \(bare) does not resolve", httpStatus: 400)
-        }
+        guard getaddrinfo(host, nil, &hints, &result) == 0, let first = result else { return nil }
         defer { freeaddrinfo(first) }
-        let ranges = (config.blockedCIDRRanges ?? []).compactMap(AddressRange.init)
+        var addresses: [[UInt8]] = []
         var cursor: UnsafeMutablePointer<addrinfo>? = first
         while let info = cursor {
-            var bytes: [UInt8] = []
             if info.pointee.ai_family == AF_INET, let address = info.pointee.ai_addr {
-                bytes = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { pointer in
-                    var value = pointer.pointee.sin_addr
-                    return withUnsafeBytes(of: &value) { Array($0) }
-                }
+                addresses.append(
+                    address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { pointer in
+                        var value = pointer.pointee.sin_addr
+                        return withUnsafeBytes(of: &value) { Array($0) }
+                    })
             } else if info.pointee.ai_family == AF_INET6, let address = info.pointee.ai_addr {
-                bytes = address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
-                    var value = pointer.pointee.sin6_addr
-                    return withUnsafeBytes(of: &value) { Array($0) }
-                }
-            }
-            if !bytes.isEmpty, ranges.contains(where: { $0.contains(bytes) }) {
-                throw LedgerError(
-                    .webhookURLInvalid, "url: host \(bare) resolves to a blocked address range", httpStatus: 400)
+                addresses.append(
+                    address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
+                        var value = pointer.pointee.sin6_addr
+                        return withUnsafeBytes(of: &value) { Array($0) }
+                    })
             }
             cursor = info.pointee.ai_next
         }
+        return addresses
     }
 
     /// `*` matches any run of characters (including none); everything else matches itself.

@@ -14,7 +14,8 @@ import Foundation
 /// The body is the event's stored JSON, byte for byte; `X-Cycles-Signature` is `sha256=` and the lowercase hex
 /// HMAC-SHA256 of exactly those bytes keyed by the subscription's signing secret. Before each POST the host's
 /// addresses are checked against the security config's blocked ranges (resolving DNS names then, not at create,
-/// so a name re-pointed at a private address is still refused).
+/// so a name re-pointed at a private address is still refused), the connection goes to the address checked, and
+/// redirects are never followed.
 final class WebhookDispatcher: Sendable {
     let ledger: Ledger
     let logger: Logger
@@ -88,9 +89,10 @@ final class WebhookDispatcher: Sendable {
     func attempt(_ delivery: Ledger.DueDelivery, policy: WebhookURLPolicy) async -> Ledger.DeliveryOutcome {
         let started = ContinuousClock.now
         func elapsedMs() -> Int64 { (ContinuousClock.now - started).wholeMilliseconds }
+        let pinnedAddress: String?
         do {
             try policy.validate(delivery.url)
-            try policy.validateResolvedAddresses(of: delivery.url)
+            pinnedAddress = try policy.validateResolvedAddresses(of: delivery.url)
         } catch {
             // Both checks throw only `LedgerError` (typed throws).
             return Ledger.DeliveryOutcome(responseStatus: nil, responseTimeMs: 0, error: error.message)
@@ -101,10 +103,7 @@ final class WebhookDispatcher: Sendable {
         for (name, value) in Self.headers(for: delivery, body: body) { request.headers.replaceOrAdd(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: timeout)
-            // The answer's body is not needed; read a little so the connection can be reused.
-            _ = try? await response.body.collect(upTo: 64 * 1024)
-            let status = Int(response.status.code)
+            let status = try await send(request, pinning: URL(string: delivery.url)?.host, to: pinnedAddress)
             return Ledger.DeliveryOutcome(
                 responseStatus: status, responseTimeMs: elapsedMs(),
                 error: (200..<300).contains(status) ? nil : "HTTP \(status)")
@@ -112,4 +111,45 @@ final class WebhookDispatcher: Sendable {
             return Ledger.DeliveryOutcome(responseStatus: nil, responseTimeMs: elapsedMs(), error: "\(error)")
         }
     }
+
+    /// POSTs `request` and answers the response status. A DNS name goes through a client of its own whose only
+    /// answer for `host` is `address`, the one the blocked ranges were checked against (TLS still verifies `host`);
+    /// IP literals and `localhost`, which need no resolution to check, share `literalHostClient`.
+    ///
+    /// Why a client per pinned attempt: AsyncHTTPClient takes its DNS override per client, not per request. A
+    /// delivery is background work, so a fresh connection per attempt costs nothing a request waits on.
+    private func send(_ request: HTTPClientRequest, pinning host: String?, to address: String?) async throws -> Int {
+        guard let host, let address else { return try await Self.status(of: request, via: Self.literalHostClient, timeout: timeout) }
+        var configuration = Self.configuration
+        configuration.dnsOverride = [host: address]
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        do {
+            let status = try await Self.status(of: request, via: client, timeout: timeout)
+            try await client.shutdown()
+            return status
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    private static func status(of request: HTTPClientRequest, via client: HTTPClient, timeout: TimeAmount) async throws -> Int {
+        let response = try await client.execute(request, timeout: timeout)
+        // The answer's body is not needed; read a little so the connection can be reused.
+        _ = try? await response.body.collect(upTo: 64 * 1024)
+        return Int(response.status.code)
+    }
+
+    /// Never follows a redirect: a receiver answering 3xx could otherwise send the dispatcher to an address the
+    /// blocked ranges forbid (a 301/302 turns the POST into a GET of any URL). A 3xx is a failed attempt.
+    private static var configuration: HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        return configuration
+    }
+
+    /// The process-wide client for IP-literal and `localhost` receivers (like `HTTPClient.shared`, never shut down),
+    /// configured to never follow redirects.
+    private static let literalHostClient = HTTPClient(
+        eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
 }

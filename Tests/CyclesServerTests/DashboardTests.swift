@@ -214,6 +214,19 @@ struct DashboardTests {
         }
     }
 
+    @Test("A namespace's dashboard lists the webhook deliveries of its own tenants' events, not another namespace's")
+    func deliveriesStayInTheirNamespace() async throws {
+        try await WebhookDeliveryTests.withSetup { client, server, receiver in
+            let subscription = try await WebhookDeliveryTests.subscribe(client, receiver)
+            try await WebhookDeliveryTests.deny(client)
+            _ = try await WebhookDeliveryTests.waitForDelivery(client, subscription, status: "SUCCESS")
+            let own = try await server.ledger.dashboardSnapshot(namespace: "default")
+            #expect(own.deliveries.map(\.eventType) == ["reservation.denied"])
+            let other = try await server.ledger.dashboardSnapshot(namespace: "elsewhere")
+            #expect(other.deliveries.isEmpty)
+        }
+    }
+
     /// The repository root (this file is `Tests/CyclesServerTests/DashboardTests.swift`).
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()

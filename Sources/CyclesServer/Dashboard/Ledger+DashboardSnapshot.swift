@@ -5,7 +5,7 @@ import GRDB
 ///
 /// Bounded on purpose: the dashboard may watch a server under load, so every list is a small `LIMIT` rather than the
 /// whole namespace that `state(namespace:)` dumps. Active reservations, events and deliveries are read in index
-/// order (deadline, sequence, id); the finished list sorts the namespace's finished reservations, which no index
+/// order (deadline, sequence, id; a delivery's event is found through `event_log`'s unique `event_id`); the finished list sorts the namespace's finished reservations, which no index
 /// orders by end time.
 struct DashboardLedgerSnapshot: Sendable {
     /// Every namespace, for the selector.
@@ -20,7 +20,8 @@ struct DashboardLedgerSnapshot: Sendable {
     var finished: [ReservationRecord]
     /// The namespace's latest protocol events, newest first.
     var events: [EventRow]
-    /// The latest webhook deliveries (every namespace: subscriptions are the operator's), newest first.
+    /// The latest webhook deliveries of the namespace's events (the rule the event list follows: an event belongs to
+    /// its tenant's namespace), newest first.
     var deliveries: [DeliveryRow]
 
     /// One event as the dashboard lists it (the stored columns; the JSON body is not decoded).
@@ -118,8 +119,12 @@ extension Ledger {
                     SELECT d.delivery_id, d.event_type, s.url, d.status, d.attempts, d.response_status,
                       d.error_message, coalesce(d.attempted_at_ms, d.created_at_ms)
                     FROM webhook_delivery d LEFT JOIN webhook_subscription s USING (subscription_id)
+                    WHERE EXISTS (
+                      SELECT 1 FROM event_log e JOIN tenant t ON t.tenant_id = e.tenant_id
+                      WHERE e.event_id = d.event_id AND t.namespace = ?
+                    )
                     ORDER BY d.id DESC LIMIT \(DashboardLedgerSnapshot.deliveryLimit)
-                    """
+                    """, arguments: [namespace]
             ).map { row in
                 DashboardLedgerSnapshot.DeliveryRow(
                     deliveryID: row[0], eventType: row[1], url: row[2], status: row[3], attempts: row[4],

@@ -77,6 +77,8 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 // Webhook delivery (the dispatcher's outbound POSTs).
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                // NIOThreadPool: the dispatcher's blocking DNS lookups run there, off the cooperative pool.
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Atomics", package: "swift-atomics"),

@@ -4,6 +4,7 @@ import Crypto
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 import Foundation
 
@@ -92,10 +93,15 @@ final class WebhookDispatcher: Sendable {
         let pinnedAddress: String?
         do {
             try policy.validate(delivery.url)
-            pinnedAddress = try policy.validateResolvedAddresses(of: delivery.url)
-        } catch {
-            // Both checks throw only `LedgerError` (typed throws).
+            // `getaddrinfo` blocks for as long as the resolver takes (seconds for a dead one): on NIO's thread pool
+            // it holds none of the cooperative threads that serve requests.
+            pinnedAddress = try await NIOThreadPool.singleton.runIfActive {
+                try policy.validateResolvedAddresses(of: delivery.url)
+            }
+        } catch let error as LedgerError {
             return Ledger.DeliveryOutcome(responseStatus: nil, responseTimeMs: 0, error: error.message)
+        } catch {
+            return Ledger.DeliveryOutcome(responseStatus: nil, responseTimeMs: 0, error: "\(error)")
         }
         let body = Array(delivery.body.utf8)
         var request = HTTPClientRequest(url: delivery.url)

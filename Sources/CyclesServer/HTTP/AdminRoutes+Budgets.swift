@@ -65,7 +65,7 @@ extension AdminRoutes {
                 let tenantID = try QueryParameters(request)["tenant_id"]
                 let body = try await decode(BudgetFundingRequest.self, from: request)
                 let reply = try await ledger.fundBudget(scope: scope, unit: unit, tenantID: tenantID, body, as: caller)
-                return HTTPExchange.Reply(status: reply.status, body: reply.body, tenant: caller.tenantID)
+                return HTTPExchange.Reply(reply, tenant: caller.tenantID)
             }
         }
         router.post("/v1/admin/budgets/bulk-action") { request, _ in

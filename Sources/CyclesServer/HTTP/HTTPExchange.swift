@@ -46,6 +46,14 @@ public struct HTTPExchange: Sendable {
             self.tenant = tenant
         }
 
+        /// The ledger's answer as sent: its status, exact body and tenant, and (reserve, decide) the decision for
+        /// `/metrics`. `tenant` overrides the reply's own (an admin route answers for its caller).
+        public init(_ reply: LedgerReply<some Sendable & Decodable>, tenant: String?? = nil) {
+            self.init(status: reply.status, body: reply.body, tenant: tenant ?? reply.tenant)
+            decision = reply.decision
+            reasonCode = reply.reasonCode
+        }
+
         /// A 200 with `value` encoded as wire JSON.
         public static func json(_ value: some Encodable, status: Int = 200, tenant: String?) throws -> Reply {
             Reply(status: status, body: try CyclesJSON.encode(value), tenant: tenant)

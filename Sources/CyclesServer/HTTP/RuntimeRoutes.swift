@@ -29,10 +29,7 @@ public enum RuntimeRoutes {
                 let body = try await exchange.decode(
                     ReservationCreateRequest.self, from: request, shape: WireShapes.reservationCreateRequest)
                 let reply = try await ledger.reserve(body, as: identity)
-                var answer = HTTPExchange.Reply(status: reply.status, body: reply.body, tenant: reply.tenant)
-                answer.decision = reply.decision
-                answer.reasonCode = reply.reasonCode
-                return answer
+                return HTTPExchange.Reply(reply)
             }
         }
         router.post("/v1/decide") { request, _ in
@@ -40,10 +37,7 @@ public enum RuntimeRoutes {
                 let identity = try exchange.tenant(of: request, requiring: .reservationsCreate)
                 let body = try await exchange.decode(DecisionRequest.self, from: request, shape: WireShapes.decisionRequest)
                 let reply = try await ledger.decide(body, as: identity)
-                var answer = HTTPExchange.Reply(status: reply.status, body: reply.body, tenant: reply.tenant)
-                answer.decision = reply.decision
-                answer.reasonCode = reply.reasonCode
-                return answer
+                return HTTPExchange.Reply(reply)
             }
         }
         router.post("/v1/events") { request, _ in
@@ -51,7 +45,7 @@ public enum RuntimeRoutes {
                 let identity = try exchange.tenant(of: request, requiring: .reservationsCommit)
                 let body = try await exchange.decode(EventCreateRequest.self, from: request, shape: WireShapes.eventCreateRequest)
                 let reply = try await ledger.createEvent(body, as: identity)
-                return HTTPExchange.Reply(status: reply.status, body: reply.body, tenant: reply.tenant)
+                return HTTPExchange.Reply(reply)
             }
         }
         router.post("/v1/reservations/:reservation_id/commit") { request, context in
@@ -60,7 +54,7 @@ public enum RuntimeRoutes {
                 let id = try reservationID(context)
                 let body = try await exchange.decode(CommitRequest.self, from: request, shape: WireShapes.commitRequest)
                 let reply = try await ledger.commit(id, body, as: identity)
-                return HTTPExchange.Reply(status: reply.status, body: reply.body, tenant: reply.tenant)
+                return HTTPExchange.Reply(reply)
             }
         }
         router.post("/v1/reservations/:reservation_id/release") { request, context in
@@ -69,7 +63,7 @@ public enum RuntimeRoutes {
                 let id = try reservationID(context)
                 let body = try await exchange.decode(ReleaseRequest.self, from: request, shape: WireShapes.releaseRequest)
                 let reply = try await ledger.release(id, body, as: principal)
-                return HTTPExchange.Reply(status: reply.status, body: reply.body, tenant: reply.tenant)
+                return HTTPExchange.Reply(reply)
             }
         }
         router.post("/v1/reservations/:reservation_id/extend") { request, context in
@@ -78,7 +72,7 @@ public enum RuntimeRoutes {
                 let id = try reservationID(context)
                 let body = try await exchange.decode(ExtendRequest.self, from: request, shape: WireShapes.extendRequest)
                 let reply = try await ledger.extend(id, body, as: identity)
-                return HTTPExchange.Reply(status: reply.status, body: reply.body, tenant: reply.tenant)
+                return HTTPExchange.Reply(reply)
             }
         }
         router.get("/v1/reservations") { request, _ in

@@ -19,8 +19,8 @@ public import Prometheus
 /// Keeping the request path cheap: every series a request touches sits in a fixed table indexed by operation and
 /// status (or decision and reason), created on first use through a `ManagedAtomicLazyReference`. After that first
 /// request a request costs an atomic load and a relaxed atomic increment per counter, three relaxed increments in
-/// the latency histogram and two monotonic clock reads: no lock, no allocation, no dictionary. Only a status or reason code outside the known
-/// set goes through the registry's own (locked) lookup. The per-scope gauges are computed when `/metrics` is
+/// the latency histogram and two monotonic clock reads: no lock, no allocation, no dictionary. Only a status or
+/// reason code outside the known set goes through the registry's own (locked) lookup. The per-scope gauges are computed when `/metrics` is
 /// scraped, not kept up to date on the reserve path.
 public final class ServerMetrics: Sendable {
     /// The default of `scopeLimit`.
@@ -125,48 +125,17 @@ public final class ServerMetrics: Sendable {
         [("operation", operation == .decide ? "decide" : "reserve"), ("decision", decision), ("reason", reason)]
     }
 
-    static func statusIndex(_ status: Int) -> Int? {
-        switch status {
-        case 200: 0
-        case 201: 1
-        case 400: 2
-        case 401: 3
-        case 403: 4
-        case 404: 5
-        case 405: 6
-        case 409: 7
-        case 410: 8
-        case 412: 9
-        case 413: 10
-        case 422: 11
-        case 429: 12
-        case 500: 13
-        case 503: 14
-        default: nil
-        }
-    }
+    // The slot of a status, decision or reason is its position in the list above: the lists are the only place the
+    // known values are spelled. A linear search over at most 15 integers or 8 short strings (a reason only for a
+    // DENY) costs about what a switch does, and a switch would spell each value a second time.
 
-    static func decisionIndex(_ decision: Decision) -> Int? {
-        switch decision.rawValue {
-        case "ALLOW": 0
-        case "ALLOW_WITH_CAPS": 1
-        case "DENY": 2
-        default: nil
-        }
-    }
+    static func statusIndex(_ status: Int) -> Int? { knownStatuses.firstIndex(of: status) }
+
+    static func decisionIndex(_ decision: Decision) -> Int? { decisionValues.firstIndex(of: decision) }
 
     /// 1... for the known reason codes; `nil` for an unknown one (counted through the registry's lookup).
     static func reasonIndex(_ reason: String) -> Int? {
-        switch reason {
-        case "BUDGET_EXCEEDED": 1
-        case "BUDGET_FROZEN": 2
-        case "BUDGET_CLOSED": 3
-        case "BUDGET_NOT_FOUND": 4
-        case "OVERDRAFT_LIMIT_EXCEEDED": 5
-        case "DEBT_OUTSTANDING": 6
-        case "TENANT_CLOSED": 7
-        default: nil
-        }
+        reasonValues.indices.dropFirst().first { reasonValues[$0] == reason }
     }
 
     // MARK: - Rendering (scrape time)

@@ -37,9 +37,6 @@ final class Dashboard: Sendable {
 
     /// The view of `namespace` with the journal narrowed by `filter`.
     func view(namespace: String, filter: DashboardView.JournalFilter) async throws -> DashboardView {
-        // Expiries that fell due are applied first (as every listing does), so the page never shows a reservation
-        // ACTIVE that the ledger would answer as expired.
-        _ = try await ledger.sweepExpired(namespace: namespace)
         let snapshot = try await ledger.dashboardSnapshot(namespace: namespace)
         // The invariant check reads the whole namespace, so a verdict is reused for `invariantInterval`: re-rendering
         // on every change would run it about once a second per open page against a server under load (measured: a

@@ -5,8 +5,8 @@ import GRDB
 ///
 /// Bounded on purpose: the dashboard may watch a server under load, so every list is a small `LIMIT` rather than the
 /// whole namespace that `state(namespace:)` dumps. Active reservations, events and deliveries are read in index
-/// order (deadline, sequence, id; a delivery's event is found through `event_log`'s unique `event_id`); the finished list sorts the namespace's finished reservations, which no index
-/// orders by end time.
+/// order (deadline, sequence, id; a delivery's event is found through `event_log`'s unique `event_id`); the finished
+/// list sorts the namespace's finished reservations, which no index orders by end time.
 struct DashboardLedgerSnapshot: Sendable {
     /// Every namespace, for the selector.
     var namespaces: [String]
@@ -57,9 +57,10 @@ struct DashboardLedgerSnapshot: Sendable {
 }
 
 extension Ledger {
-    /// The dashboard's view of `namespace` (see `DashboardLedgerSnapshot`).
+    /// The dashboard's view of `namespace` (see `DashboardLedgerSnapshot`), with what fell due expired first (as
+    /// every listing does), so the page never shows a reservation ACTIVE that the ledger would answer as expired.
     func dashboardSnapshot(namespace: String) async throws -> DashboardLedgerSnapshot {
-        try await pool.read { db in
+        try await readExpiringFirst(namespace: { _ in namespace }) { db in
             let namespaces = try String.fetchAll(db, sql: "SELECT name FROM namespace ORDER BY name")
             let budgets = try Row.fetchAll(
                 db,
